@@ -12,6 +12,7 @@ from datetime import datetime
 from functools import lru_cache
 
 from rigour.territories import lookup_territory
+from rigour.text.scripts import codepoint_script, text_scripts
 
 _SPACE = re.compile(r"\s+")
 
@@ -80,5 +81,48 @@ def iso_date(value: str | None, *, day_first: bool = True) -> str | None:
             return f"{parsed.year:04d}"
         if precision == "month":
             return f"{parsed.year:04d}-{parsed.month:02d}"
-        return parsed.strftime("%Y-%m-%d")
+        return f"{parsed.year:04d}-{parsed.month:02d}-{parsed.day:02d}"  # %Y is unpadded < 1000
     return None
+
+
+def is_original_script(value: str) -> bool:
+    """True when most letters of a name are outside the Latin alphabet (Arabic, Cyrillic, Han…).
+
+    Lists label such names inconsistently (the UN's NAME_ORIGINAL_SCRIPT once holds a Latin name;
+    the EU tags names by language, not script), so parsers decide ``ORIGINAL_SCRIPT`` from the
+    letters. The majority decides because names mix scripts: a Greek translation keeps
+    ``Al-Aqsa``, and a Cyrillic name may be typed with a Latin look-alike ``i`` or ``A``.
+    """
+    if value.isascii():
+        return False
+    scripts = text_scripts(value)
+    if "Latin" not in scripts or len(scripts) == 1:
+        return bool(scripts) and "Latin" not in scripts
+    latin = other = 0  # mixed: the majority of letters decides
+    for char in value:
+        if char.isalpha():
+            script = codepoint_script(ord(char))
+            if script == "Latin":
+                latin += 1
+            elif script not in (None, "Common", "Inherited"):
+                other += 1
+    return other > latin
+
+
+def mixes_scripts(value: str) -> bool:
+    """True when a name has Latin letters and letters of another script."""
+    if value.isascii():
+        return False
+    scripts = text_scripts(value)
+    return "Latin" in scripts and len(scripts) > 1
+
+
+def mixed_script_words(value: str) -> list[str]:
+    """Words that mix Latin with another script, e.g. ``ROMASHKІN`` typed with a Cyrillic ``І``.
+
+    Such a word is almost always a typing slip with a look-alike letter; it defeats exact and
+    fuzzy matching, so parsers report it (they never "correct" it).
+    """
+    if value.isascii():
+        return []
+    return [word for word in value.split() if mixes_scripts(word)]

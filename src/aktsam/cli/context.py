@@ -1,0 +1,47 @@
+"""What every command needs: settings, the store (opened once, lazily), consoles, and error reporting.
+
+Commands stay thin: they parse options, call a service function, and render. Errors that aktsam raises on
+purpose (:class:`aktsam.errors.AktsamError`) become one clear line on stderr and exit status 2; anything else
+is a bug and keeps its traceback.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from functools import cache
+
+import typer
+from rich.console import Console
+
+from aktsam.errors import AktsamError
+from aktsam.settings import Settings
+from aktsam.store.db import Store, open_store
+
+console = Console(soft_wrap=False)
+err_console = Console(stderr=True)
+
+
+@cache
+def settings() -> Settings:
+    return Settings.from_env()
+
+
+@cache
+def store() -> Store:
+    return open_store(settings())
+
+
+@contextmanager
+def reported_errors() -> Iterator[None]:
+    """Turn an :class:`AktsamError` into ``error: …`` on stderr and exit status 2."""
+    try:
+        yield
+    except AktsamError as exc:
+        err_console.print(f"[bold red]error:[/] {exc}", markup=True, highlight=False)
+        raise typer.Exit(2) from None
+
+
+def is_terminal() -> bool:
+    return sys.stderr.isatty()

@@ -1,0 +1,174 @@
+"""``aktsam lists …``: import, download, inspect and compare list snapshots."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from aktsam.cli import context
+from aktsam.lists.bundled import ensure_bundled
+from aktsam.lists.diff import diff_snapshots
+from aktsam.lists.parsers import SOURCES
+from aktsam.lists.snapshots import import_list, list_snapshots, status
+from aktsam.lists.update import update_lists
+
+app = typer.Typer(help="Import, update and inspect the sanctions and restricted-party lists.", no_args_is_help=True)
+
+
+@app.command("import")
+def import_command(
+    path: Annotated[Path, typer.Argument(help="The published file (or folder, for OFAC's legacy CSV set).")],
+    source: Annotated[str, typer.Option("--source", "-s", help=f"One of: {', '.join(SOURCES)}.")],
+    url: Annotated[str | None, typer.Option(help="Where the file came from, kept with the snapshot.")] = None,
+    force: Annotated[bool, typer.Option(help="Accept an entity count outside the source's expected range.")] = False,
+) -> None:
+    """Import a list file as a new snapshot; it becomes current only if the whole file parses."""
+    with context.reported_errors():
+        result = import_list(context.store(), path, source, url=url, force=force)
+    snap = result.snapshot
+    if result.status == "unchanged":
+        context.console.print(f"{source}: unchanged (same file as current snapshot {snap.label})")
+        return
+    context.console.print(
+        f"{source}: imported [bold]{snap.label}[/] — {snap.entity_count:,} entities, "
+        f"published {snap.published or 'date not stated in file'}, sha256 {snap.sha256[:12]}…"
+    )
+    for warning in snap.warnings[:10]:
+        context.console.print(f"  warning: {warning}", style="yellow")
+
+
+@app.command("update")
+def update_command(
+    sources: Annotated[
+        list[str] | None, typer.Argument(help="Sources to update (default: all with a download URL).")
+    ] = None,
+    force: Annotated[bool, typer.Option(help="Accept an entity count outside the expected range.")] = False,
+) -> None:
+    """Download the current official files from their publishers and import them."""
+    with context.reported_errors():
+        results = update_lists(context.store(), context.settings(), sources, force=force)
+    failed = 0
+    for res in results:
+        if res.status == "failed":
+            failed += 1
+            context.console.print(f"[red]{res.source}: failed[/] — {res.error} (previous snapshot stays current)")
+        elif res.status == "skipped":
+            context.console.print(f"[yellow]{res.source}: skipped[/] — {res.error}")
+        else:
+            label = res.result.snapshot.label if res.result else ""
+            context.console.print(f"{res.source}: {res.status} {label} ({res.seconds:.1f} s)")
+    if failed:
+        raise typer.Exit(1)
+
+
+@app.command("status")
+def status_command(
+    as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
+) -> None:
+    """Per list: snapshot, publication date, entity count, age, and a warning when stale."""
+    with context.reported_errors():
+        store = context.store()
+        ensure_bundled(store)
+        rows = status(store)
+    if as_json:
+        payload = [
+            {
+                "source": r.source,
+                "snapshot_id": r.snapshot_id,
+                "label": r.label,
+                "published": r.published,
+                "retrieved_at": r.retrieved_at.isoformat() if r.retrieved_at else None,
+                "entity_count": r.entity_count,
+                "age_days": r.age_days,
+                "stale": r.stale,
+                "origin": r.origin,
+            }
+            for r in rows
+        ]
+        context.console.print_json(json.dumps(payload))
+        return
+    table = Table(title="List snapshots in force")
+    for column in ("source", "snapshot", "published", "entities", "age (days)", "origin", "state"):
+        table.add_column(column, justify="right" if column in ("entities", "age (days)") else "left")
+    for r in rows:
+        state = "[red]STALE[/]" if r.stale else "[green]fresh[/]"
+        if r.snapshot_id is None:
+            state = "[red]no data[/]"
+        table.add_row(
+            r.source,
+            r.label or "—",
+            r.published or "—",
+            f"{r.entity_count:,}" if r.entity_count is not None else "—",
+            str(r.age_days) if r.age_days is not None else "—",
+            r.origin or "—",
+            state,
+        )
+    context.console.print(table)
+    if any(r.stale for r in rows):
+        context.console.print(
+            "[yellow]Stale lists: run `aktsam lists update` (or `aktsam lists import FILE --source S`) "
+            "before relying on a screening result.[/]"
+        )
+
+
+@app.command("snapshots")
+def snapshots_command(
+    source: Annotated[str | None, typer.Option("--source", "-s", help="Only this source.")] = None,
+) -> None:
+    """Every snapshot kept in the store (older ones stay queryable for audits and diffs)."""
+    with context.reported_errors():
+        snaps = list_snapshots(context.store(), source)
+    table = Table()
+    for column in ("id", "label", "source", "published", "imported", "entities", "current", "sha256"):
+        table.add_column(column)
+    for s in snaps:
+        table.add_row(
+            str(s.id), s.label, s.source, s.published or "—", s.imported_at.strftime("%Y-%m-%d %H:%M"),
+            f"{s.entity_count:,}", "yes" if s.is_current else "", s.sha256[:12],
+        )
+    context.console.print(table)
+
+
+@app.command("diff")
+def diff_command(
+    source: Annotated[str, typer.Option("--source", "-s", help="The list to compare snapshots of.")],
+    old: Annotated[str | None, typer.Argument(help="Older snapshot id or label (default: previous).")] = None,
+    new: Annotated[str | None, typer.Argument(help="Newer snapshot id or label (default: current).")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
+    limit: Annotated[int, typer.Option(help="Entities shown per section (all with --json).")] = 20,
+) -> None:
+    """Entities added, removed and changed between two snapshots of one list."""
+    with context.reported_errors():
+        diff = diff_snapshots(context.store(), source, _ref(old), _ref(new))
+    if as_json:
+        payload = {
+            "source": diff.source,
+            "old": diff.old.label,
+            "new": diff.new.label,
+            "counts": diff.counts(),
+            "added": [{"id": e.id, "name": e.caption} for e in diff.added],
+            "removed": [{"id": e.id, "name": e.caption} for e in diff.removed],
+            "changed": [{"id": c.entity_id, "name": c.new.caption, "fields": list(c.fields)} for c in diff.changed],
+        }
+        context.console.print_json(json.dumps(payload, ensure_ascii=False))
+        return
+    counts = diff.counts()
+    context.console.print(
+        f"[bold]{diff.old.label} → {diff.new.label}[/]: {counts['added']} added, {counts['removed']} removed, "
+        f"{counts['changed']} changed, {counts['unchanged']} unchanged"
+    )
+    for title, entities in (("added", diff.added), ("removed", diff.removed)):
+        for entity in entities[:limit]:
+            context.console.print(f"  {'+' if title == 'added' else '-'} {entity.id}  {entity.caption}")
+    for change in diff.changed[:limit]:
+        context.console.print(f"  ~ {change.entity_id}  {change.new.caption}  ({', '.join(change.fields)})")
+
+
+def _ref(value: str | None) -> int | str | None:
+    if value is None:
+        return None
+    return int(value) if value.isdigit() else value

@@ -1,0 +1,113 @@
+"""Reading parties for screen-file and writing hits: every bad row is named, nothing half-read."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import pytest
+from openpyxl import Workbook, load_workbook
+
+from aktsam.errors import InputError
+from aktsam.lists.model import Schema
+from aktsam.screening.files import HIT_COLUMNS, read_pairs, read_parties, write_table
+
+
+def write(path: Path, text: str, encoding: str = "utf-8") -> Path:
+    path.write_text(text, encoding=encoding)
+    return path
+
+
+def test_reads_csv_with_optional_columns(tmp_path: Path) -> None:
+    src = write(
+        tmp_path / "parties.csv",
+        "id,name,schema,country,birth_date\n"
+        "c1,Hangzhou Hikvision Digital Technology Co Ltd,organization,China,\n"
+        "c2,Vladimir Putin,person,RU,1952-10-07\n"
+        "\n"
+        "c3,Axis Communications AB,,SE;NO,\n",
+    )
+    parties = read_parties(src)
+    assert [p.id for p in parties] == ["c1", "c2", "c3"]
+    assert parties[0].schema is Schema.ORGANIZATION and parties[0].countries == ("cn",)
+    assert parties[1].birth_date == "1952-10-07" and parties[1].row == 3
+    assert parties[2].schema is None and parties[2].countries == ("se", "no")
+
+
+def test_column_mapping_and_semicolon_delimiter(tmp_path: Path) -> None:
+    src = write(tmp_path / "erp.csv", "Kundennr;Firma\n1001;Dahua Technology\n")
+    parties = read_parties(src, {"id": "Kundennr", "name": "Firma"})
+    assert parties[0].id == "1001" and parties[0].name == "Dahua Technology"
+
+
+@pytest.mark.parametrize(
+    ("body", "row", "field", "words"),
+    [
+        ("id,name\nc1,\n", 2, "name", "empty name"),
+        ("id,name\n,Acme\n", 2, "id", "empty id"),
+        ("id,name,schema\nc1,Acme,robot\n", 2, "schema", "unknown schema"),
+        ("id,name,country\nc1,Acme,Atlantis\n", 2, "country", "unknown country"),
+        ("id,name,birth_date\nc1,Acme,07/10/1952\n", 2, "birth_date", "is not YYYY"),
+        ("id,name\nc1,Acme\nc1,Other\n", 3, "id", "already used on row 2"),
+        ("id,name\nc1,Acme,extra\n", 2, None, "3 values"),
+    ],
+)
+def test_bad_rows_name_file_row_and_field(
+    tmp_path: Path, body: str, row: int, field: str | None, words: str
+) -> None:
+    src = write(tmp_path / "bad.csv", body)
+    with pytest.raises(InputError) as info:
+        read_parties(src)
+    assert info.value.file == str(src) and info.value.row == row and info.value.field == field
+    assert words in str(info.value)
+
+
+def test_missing_name_column_says_how_to_map(tmp_path: Path) -> None:
+    src = write(tmp_path / "x.csv", "id,customer\n1,Acme\n")
+    with pytest.raises(InputError, match="--name-column"):
+        read_parties(src)
+
+
+def test_non_utf8_is_refused_with_line(tmp_path: Path) -> None:
+    src = tmp_path / "latin1.csv"
+    src.write_bytes("id,name\n1,Acme\n2,Sécurité SA\n".encode("latin-1"))
+    with pytest.raises(InputError) as info:
+        read_parties(src)
+    assert info.value.row == 3 and "UTF-8" in str(info.value)
+
+
+def test_reads_xlsx(tmp_path: Path) -> None:
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["id", "name", "country"])
+    sheet.append([42, "Zhejiang Dahua Technology", "CN"])
+    book.save(tmp_path / "p.xlsx")
+    [party] = read_parties(tmp_path / "p.xlsx")
+    assert party.id == "42" and party.countries == ("cn",)
+
+
+def test_pairs_require_both_names(tmp_path: Path) -> None:
+    src = write(tmp_path / "pairs.csv", "name1,name2\nHikvision,\n")
+    with pytest.raises(InputError) as info:
+        read_pairs(src)
+    assert info.value.row == 2 and info.value.field == "name2"
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx", ".json"])
+def test_write_table_round_trips(tmp_path: Path, suffix: str) -> None:
+    out = tmp_path / f"hits{suffix}"
+    rows = [{"query_id": "c1", "score": 0.93, "entity_name": "杭州海康威视"}]
+    assert write_table(out, HIT_COLUMNS, rows) == 1
+    if suffix == ".csv":
+        with out.open(encoding="utf-8") as handle:
+            got = list(csv.DictReader(handle))
+        assert got[0]["entity_name"] == "杭州海康威视" and got[0]["score"] == "0.93"
+    elif suffix == ".json":
+        assert json.loads(out.read_text(encoding="utf-8"))[0]["score"] == 0.93
+    else:
+        sheet = load_workbook(out).active
+        assert sheet is not None
+        assert sheet.cell(row=2, column=2).value == 0.93
+    assert not list(tmp_path.glob(".*.tmp"))
