@@ -1,0 +1,25 @@
+"""The ``aktsam`` command. Each command family lives in its own module; every command calls a service
+function and renders its result, nothing more (see ``aktsam.screening.service``)."""
+
+from __future__ import annotations
+
+import typer
+
+from aktsam.cli import hits, lists, screen
+
+app = typer.Typer(
+    name="aktsam",
+    help="Sanctions, export-control and human-rights due diligence for surveillance and IT supply chains.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+app.command("screen")(screen.screen)
+app.command("screen-file")(screen.screen_file)
+app.command("compare")(screen.compare_command)
+app.add_typer(lists.app, name="lists")
+app.add_typer(hits.app, name="hits")
+
+
+def main() -> None:
+    app()

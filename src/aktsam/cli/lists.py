@@ -16,15 +16,24 @@ from aktsam.lists.parsers import SOURCES
 from aktsam.lists.snapshots import import_list, list_snapshots, status
 from aktsam.lists.update import update_lists
 
-app = typer.Typer(help="Import, update and inspect the sanctions and restricted-party lists.", no_args_is_help=True)
+app = typer.Typer(
+    help="Import, update and inspect the sanctions and restricted-party lists.",
+    no_args_is_help=True,
+)
 
 
 @app.command("import")
 def import_command(
-    path: Annotated[Path, typer.Argument(help="The published file (or folder, for OFAC's legacy CSV set).")],
+    path: Annotated[
+        Path, typer.Argument(help="The published file (or folder, for OFAC's legacy CSV set).")
+    ],
     source: Annotated[str, typer.Option("--source", "-s", help=f"One of: {', '.join(SOURCES)}.")],
-    url: Annotated[str | None, typer.Option(help="Where the file came from, kept with the snapshot.")] = None,
-    force: Annotated[bool, typer.Option(help="Accept an entity count outside the source's expected range.")] = False,
+    url: Annotated[
+        str | None, typer.Option(help="Where the file came from, kept with the snapshot.")
+    ] = None,
+    force: Annotated[
+        bool, typer.Option(help="Accept an entity count outside the source's expected range.")
+    ] = False,
 ) -> None:
     """Import a list file as a new snapshot; it becomes current only if the whole file parses."""
     with context.reported_errors():
@@ -44,9 +53,12 @@ def import_command(
 @app.command("update")
 def update_command(
     sources: Annotated[
-        list[str] | None, typer.Argument(help="Sources to update (default: all with a download URL).")
+        list[str] | None,
+        typer.Argument(help="Sources to update (default: all with a download URL)."),
     ] = None,
-    force: Annotated[bool, typer.Option(help="Accept an entity count outside the expected range.")] = False,
+    force: Annotated[
+        bool, typer.Option(help="Accept an entity count outside the expected range.")
+    ] = False,
 ) -> None:
     """Download the current official files from their publishers and import them."""
     with context.reported_errors():
@@ -55,7 +67,9 @@ def update_command(
     for res in results:
         if res.status == "failed":
             failed += 1
-            context.console.print(f"[red]{res.source}: failed[/] — {res.error} (previous snapshot stays current)")
+            context.console.print(
+                f"[red]{res.source}: failed[/] — {res.error} (previous snapshot stays current)"
+            )
         elif res.status == "skipped":
             context.console.print(f"[yellow]{res.source}: skipped[/] — {res.error}")
         else:
@@ -93,7 +107,9 @@ def status_command(
         return
     table = Table(title="List snapshots in force")
     for column in ("source", "snapshot", "published", "entities", "age (days)", "origin", "state"):
-        table.add_column(column, justify="right" if column in ("entities", "age (days)") else "left")
+        table.add_column(
+            column, justify="right" if column in ("entities", "age (days)") else "left"
+        )
     for r in rows:
         state = "[red]STALE[/]" if r.stale else "[green]fresh[/]"
         if r.snapshot_id is None:
@@ -123,21 +139,42 @@ def snapshots_command(
     with context.reported_errors():
         snaps = list_snapshots(context.store(), source)
     table = Table()
-    for column in ("id", "label", "source", "published", "imported", "entities", "current", "sha256"):
+    for column in (
+        "id",
+        "label",
+        "source",
+        "published",
+        "imported",
+        "entities",
+        "current",
+        "sha256",
+    ):
         table.add_column(column)
     for s in snaps:
         table.add_row(
-            str(s.id), s.label, s.source, s.published or "—", s.imported_at.strftime("%Y-%m-%d %H:%M"),
-            f"{s.entity_count:,}", "yes" if s.is_current else "", s.sha256[:12],
+            str(s.id),
+            s.label,
+            s.source,
+            s.published or "—",
+            s.imported_at.strftime("%Y-%m-%d %H:%M"),
+            f"{s.entity_count:,}",
+            "yes" if s.is_current else "",
+            s.sha256[:12],
         )
     context.console.print(table)
 
 
 @app.command("diff")
 def diff_command(
-    source: Annotated[str, typer.Option("--source", "-s", help="The list to compare snapshots of.")],
-    old: Annotated[str | None, typer.Argument(help="Older snapshot id or label (default: previous).")] = None,
-    new: Annotated[str | None, typer.Argument(help="Newer snapshot id or label (default: current).")] = None,
+    source: Annotated[
+        str, typer.Option("--source", "-s", help="The list to compare snapshots of.")
+    ],
+    old: Annotated[
+        str | None, typer.Argument(help="Older snapshot id or label (default: previous).")
+    ] = None,
+    new: Annotated[
+        str | None, typer.Argument(help="Newer snapshot id or label (default: current).")
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
     limit: Annotated[int, typer.Option(help="Entities shown per section (all with --json).")] = 20,
 ) -> None:
@@ -152,7 +189,10 @@ def diff_command(
             "counts": diff.counts(),
             "added": [{"id": e.id, "name": e.caption} for e in diff.added],
             "removed": [{"id": e.id, "name": e.caption} for e in diff.removed],
-            "changed": [{"id": c.entity_id, "name": c.new.caption, "fields": list(c.fields)} for c in diff.changed],
+            "changed": [
+                {"id": c.entity_id, "name": c.new.caption, "fields": list(c.fields)}
+                for c in diff.changed
+            ],
         }
         context.console.print_json(json.dumps(payload, ensure_ascii=False))
         return
@@ -163,9 +203,13 @@ def diff_command(
     )
     for title, entities in (("added", diff.added), ("removed", diff.removed)):
         for entity in entities[:limit]:
-            context.console.print(f"  {'+' if title == 'added' else '-'} {entity.id}  {entity.caption}")
+            context.console.print(
+                f"  {'+' if title == 'added' else '-'} {entity.id}  {entity.caption}"
+            )
     for change in diff.changed[:limit]:
-        context.console.print(f"  ~ {change.entity_id}  {change.new.caption}  ({', '.join(change.fields)})")
+        context.console.print(
+            f"  ~ {change.entity_id}  {change.new.caption}  ({', '.join(change.fields)})"
+        )
 
 
 def _ref(value: str | None) -> int | str | None:

@@ -1,0 +1,333 @@
+"""``aktsam screen``, ``aktsam screen-file`` and ``aktsam compare``: thin adapters over the screening service."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from aktsam.cli import context
+from aktsam.errors import InputError
+from aktsam.screening.files import (
+    HIT_COLUMNS,
+    PartyRow,
+    parse_birth_date,
+    parse_countries,
+    parse_schema,
+    read_pairs,
+    read_parties,
+    write_table,
+)
+from aktsam.screening.matcher import compare
+from aktsam.screening.service import PartyResult, Screener, ScreeningRun
+from aktsam.screening.weights import DEFAULT_THRESHOLD
+
+SchemaOpt = Annotated[
+    str, typer.Option("--schema", help="person, organization, vessel, aircraft or any.")
+]
+ListsOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--lists",
+        help="Comma-separated sources to screen against, e.g. un-sc,eu-fsf (default: all).",
+    ),
+]
+ThresholdOpt = Annotated[
+    float, typer.Option("--threshold", min=0.01, max=1.0, help="Lowest score reported (0–1).")
+]
+
+
+def _lists(value: str | None) -> list[str] | None:
+    return [v.strip() for v in value.split(",") if v.strip()] if value else None
+
+
+def _screener() -> Screener:
+    return Screener(context.store(), context.settings())
+
+
+def _prepare(screener: Screener) -> None:
+    """Import bundled lists / build the index with a visible note, so a first run doesn't look hung."""
+    with context.err_console.status("Loading list snapshots and the matching index…"):
+        screener.index(progress=lambda msg: context.err_console.print(f"[dim]{msg}[/]"))
+
+
+def screen(
+    name: Annotated[str, typer.Argument(help="The party's name, in any script.")],
+    schema: SchemaOpt = "any",
+    country: Annotated[
+        list[str] | None, typer.Option("--country", help="Country name or ISO code (repeatable).")
+    ] = None,
+    birth_date: Annotated[
+        str | None, typer.Option("--birth-date", help="YYYY, YYYY-MM or YYYY-MM-DD.")
+    ] = None,
+    lists: ListsOpt = None,
+    threshold: ThresholdOpt = DEFAULT_THRESHOLD,
+    limit: Annotated[int, typer.Option(min=1, help="Most hits shown.")] = 10,
+    party: Annotated[
+        str | None,
+        typer.Option("--party", help="Your id for the party (decisions are kept per party)."),
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
+    explain: Annotated[bool, typer.Option(help="Show the full explanation of every hit.")] = False,
+) -> None:
+    """Screen one party against the lists in force: a table of hits, each with its explanation."""
+    with context.reported_errors():
+        screener = _screener()
+        if not as_json:
+            _prepare(screener)
+        countries = parse_countries(";".join(country or []))
+        run = screener.screen(
+            name,
+            schema=parse_schema(schema),
+            countries=countries,
+            birth_date=parse_birth_date(birth_date),
+            party_id=party,
+            lists=_lists(lists),
+            threshold=threshold,
+            limit=limit,
+        )
+    if as_json:
+        context.console.print_json(json.dumps(run_payload(run), ensure_ascii=False))
+        return
+    context.console.print(f"[dim]{run.data_as_of()}[/]")
+    render_result(run.results[0], run, explain=explain)
+
+
+def run_payload(run: ScreeningRun) -> dict[str, Any]:
+    """The JSON shape of a screening run (``screen --json`` and, later, the HTTP API)."""
+    return {
+        "run_id": run.run_id,
+        "data_as_of": run.data_as_of(),
+        "threshold": run.threshold,
+        "lists": list(run.lists),
+        "snapshots": [
+            {
+                "id": s.id,
+                "source": s.source,
+                "label": s.label,
+                "published": s.published,
+                "sha256": s.sha256,
+            }
+            for s in run.snapshots
+        ],
+        "results": [
+            {
+                "party_id": r.party_id,
+                "query": r.query.name,
+                "hits": [
+                    {
+                        "score": round(h.score, 4),
+                        "status": h.status,
+                        "list": h.hit.source,
+                        "source_id": h.hit.source_id,
+                        "entity_id": h.entity_id,
+                        "entity_name": h.caption,
+                        "schema": str(h.hit.schema),
+                        "sublist": h.hit.sublist,
+                        "matched_name": h.hit.matched_name,
+                        "snapshot_id": h.snapshot_id,
+                        "decision": (
+                            {
+                                "decision": h.decision.decision,
+                                "reason": h.decision.reason,
+                                "actor": h.decision.actor,
+                                "decided_at": h.decision.decided_at.isoformat(),
+                            }
+                            if h.decision
+                            else None
+                        ),
+                        "explanation": h.hit.explanation.to_dict(),
+                    }
+                    for h in r.hits
+                ],
+            }
+            for r in run.results
+        ],
+    }
+
+
+def render_result(result: PartyResult, run: ScreeningRun, *, explain: bool) -> None:
+    console = context.console
+    if not result.hits:
+        console.print(
+            f"[green]No hit at or above {run.threshold:.2f}[/] for {result.query.name!r} "
+            f"on {', '.join(run.lists)}."
+        )
+        return
+    table = Table(
+        title=f"Hits for {result.query.name!r} (threshold {run.threshold:.2f})", show_lines=explain
+    )
+    for column in ("score", "list", "entity id", "listed entity", "matched name", "why", "status"):
+        table.add_column(column, overflow="fold")
+    for h in result.hits:
+        hit = h.hit
+        why = (
+            hit.explanation.summary()
+            if not explain
+            else json.dumps(hit.explanation.to_dict(), ensure_ascii=False, indent=1)
+        )
+        status = h.status
+        if h.decision is not None:
+            status += (
+                f" by {h.decision.actor} {h.decision.decided_at:%Y-%m-%d}: {h.decision.reason}"
+            )
+        list_name = hit.source + (f"\n{hit.sublist}" if hit.sublist else "")
+        table.add_row(
+            f"{h.score:.2f}",
+            list_name,
+            hit.entity_id,
+            hit.caption,
+            hit.matched_name,
+            why,
+            f"[yellow]{status}[/]" if h.status == "open" else status,
+        )
+    console.print(table)
+    console.print(
+        f"[dim]party id {result.party_id}; run {run.run_id}. "
+        f"Clear a false positive: aktsam hits clear --party '{result.party_id}' --entity ENTITY_ID --reason …[/]"
+    )
+
+
+def screen_file(
+    input_path: Annotated[Path, typer.Argument(metavar="INPUT", help="CSV or XLSX of parties.")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="Hits as .csv, .xlsx or .json.")],
+    lists: ListsOpt = None,
+    threshold: ThresholdOpt = DEFAULT_THRESHOLD,
+    limit: Annotated[int, typer.Option(min=1, help="Most hits per party.")] = 10,
+    id_column: Annotated[str, typer.Option(help="Column holding your party id.")] = "id",
+    name_column: Annotated[str, typer.Option(help="Column holding the name.")] = "name",
+    schema_column: Annotated[str, typer.Option(help="Column holding the schema.")] = "schema",
+    country_column: Annotated[
+        str, typer.Option(help="Column holding countries (';'-separated).")
+    ] = "country",
+    birth_date_column: Annotated[
+        str, typer.Option(help="Column holding the birth date.")
+    ] = "birth_date",
+    include_cleared: Annotated[
+        bool, typer.Option(help="Also write hits an analyst cleared as false positives.")
+    ] = True,
+) -> None:
+    """Screen every party in a file; one output row per hit at or above the threshold."""
+    columns = {
+        "id": id_column,
+        "name": name_column,
+        "schema": schema_column,
+        "country": country_column,
+        "birth_date": birth_date_column,
+    }
+    with context.reported_errors():
+        parties = read_parties(input_path, columns)
+        screener = _screener()
+        _prepare(screener)
+        run = _screen_with_progress(
+            screener, parties, lists=_lists(lists), threshold=threshold, limit=limit
+        )
+        rows = hit_rows(run, include_cleared=include_cleared)
+        written = write_table(output, HIT_COLUMNS, rows)
+    with_hits = sum(1 for r in run.results if r.open_hits)
+    context.err_console.print(
+        f"{len(parties):,} parties screened, {with_hits:,} with open hits, {written:,} hit rows → {output}\n"
+        f"[dim]{run.data_as_of()}; run {run.run_id}[/]"
+    )
+
+
+def _screen_with_progress(
+    screener: Screener,
+    parties: list[PartyRow],
+    *,
+    lists: list[str] | None,
+    threshold: float,
+    limit: int,
+) -> ScreeningRun:
+    progress = Progress(
+        TextColumn("screening"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=context.err_console,
+        disable=not context.is_terminal(),
+    )
+    with progress:
+        task = progress.add_task("screening", total=len(parties))
+        return screener.screen_parties(
+            parties,
+            lists=lists,
+            threshold=threshold,
+            limit=limit,
+            progress=lambda done: progress.update(task, completed=done),
+        )
+
+
+def hit_rows(run: ScreeningRun, *, include_cleared: bool = True) -> list[dict[str, Any]]:
+    """One dict per hit with the ``HIT_COLUMNS`` keys (the screen-file output contract)."""
+    labels = {s.id: s.label for s in run.snapshots}
+    rows = []
+    for result in run.results:
+        for h in result.hits:
+            if h.status == "cleared" and not include_cleared:
+                continue
+            rows.append(
+                {
+                    "query_id": result.party_id,
+                    "score": round(h.score, 4),
+                    "list": h.hit.source,
+                    "source_id": h.hit.source_id,
+                    "entity_id": h.entity_id,
+                    "entity_name": h.caption,
+                    "matched_name": h.hit.matched_name,
+                    "query_name": result.query.name,
+                    "schema": str(h.hit.schema),
+                    "sublist": h.hit.sublist,
+                    "matched_name_kind": h.hit.explanation.listed_kind,
+                    "status": h.status,
+                    "explanation": h.hit.explanation.summary(),
+                    "snapshot": labels.get(h.snapshot_id, str(h.snapshot_id)),
+                }
+            )
+    return rows
+
+
+def compare_command(
+    name1: Annotated[str | None, typer.Argument(help="First name.")] = None,
+    name2: Annotated[str | None, typer.Argument(help="Second name.")] = None,
+    schema: SchemaOpt = "any",
+    file: Annotated[
+        Path | None, typer.Option("--file", help="CSV/XLSX with columns name1,name2[,schema].")
+    ] = None,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Scored pairs (.csv/.xlsx/.json).")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
+) -> None:
+    """Score two names (or a file of pairs) and explain the score."""
+    with context.reported_errors():
+        if file is not None:
+            if output is None:
+                raise InputError("--file needs --output")
+            rows = read_pairs(file)
+            columns = list(rows[0][1]) if rows else ["name1", "name2"]
+            out_rows = []
+            for _, row in rows:
+                result = compare(row["name1"], row["name2"], parse_schema(row.get("schema")))
+                out_rows.append({**row, "score": round(result.score, 4)})
+            write_table(output, [*columns, "score"], out_rows)
+            context.err_console.print(f"{len(out_rows):,} pairs scored → {output}")
+            return
+        if not name1 or not name2:
+            raise InputError("give two names, or --file PAIRS.csv --output OUT.csv")
+        result = compare(name1, name2, parse_schema(schema))
+    if as_json:
+        context.console.print_json(
+            json.dumps(
+                {"score": round(result.score, 4), "explanation": result.explanation.to_dict()},
+                ensure_ascii=False,
+            )
+        )
+        return
+    context.console.print(f"score [bold]{result.score:.3f}[/]")
+    context.console.print(result.explanation.summary())
+    context.console.print_json(json.dumps(result.explanation.to_dict(), ensure_ascii=False))

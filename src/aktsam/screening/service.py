@@ -1,0 +1,365 @@
+"""Screening as a service: the lists in force, the matching index, analysts' decisions, and the run record.
+
+This is the one place the CLI (and later the HTTP API and web UI) call to screen parties, so they cannot
+disagree. It:
+
+1. makes sure a list snapshot is in force for every source (importing the bundled snapshot on first use);
+2. loads the matching index for exactly the current snapshots from the on-disk cache, or builds and caches it
+   (the cache key is the snapshots' ids and sha256 plus the matcher's own signature, so a list update or a
+   change of weights never reuses a stale index);
+3. matches, then applies decisions: a hit an analyst cleared as a false positive stays cleared for that party
+   while the listed entity's content is unchanged;
+4. records the run (parameters, snapshot ids, every hit with its explanation) so an auditor can later see what
+   a decision rested on.
+"""
+
+from __future__ import annotations
+
+import getpass
+import hashlib
+import json
+import logging
+from collections.abc import Callable, Collection, Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+from aktsam.errors import InputError
+from aktsam.lists.bundled import ensure_bundled
+from aktsam.lists.model import Schema
+from aktsam.lists.snapshots import Snapshot, current_snapshots, entity_hashes, load_entities
+from aktsam.screening.decisions import Decision, active_clearance, decisions_for, record_decision
+from aktsam.screening.files import PartyRow
+from aktsam.screening.index import MatchIndex
+from aktsam.screening.matcher import Hit, Query, match_many
+from aktsam.screening.runs import HitRecord, record_run
+from aktsam.screening.weights import DEFAULT_THRESHOLD
+from aktsam.settings import Settings
+from aktsam.store.db import Store, open_store
+
+log = logging.getLogger(__name__)
+
+DEFAULT_LIMIT = 10  # hits per party: beyond ten, a reviewer is reading noise, not candidates
+BATCH = 500  # parties matched per call in screen_parties: large enough to vectorise, small enough to report
+
+
+@dataclass(frozen=True, slots=True)
+class ScreenedHit:
+    """A match plus its review state for this party: ``open``, ``cleared`` or ``confirmed``."""
+
+    hit: Hit
+    status: str
+    decision: Decision | None = None
+    snapshot_id: int = 0
+
+    # Shortcuts so callers rarely need ``.hit``.
+    @property
+    def score(self) -> float:
+        return self.hit.score
+
+    @property
+    def entity_id(self) -> str:
+        return self.hit.entity_id
+
+    @property
+    def caption(self) -> str:
+        return self.hit.caption
+
+
+@dataclass(frozen=True, slots=True)
+class PartyResult:
+    party_id: str
+    query: Query
+    hits: list[ScreenedHit]
+
+    @property
+    def open_hits(self) -> list[ScreenedHit]:
+        return [h for h in self.hits if h.status != "cleared"]
+
+
+@dataclass(frozen=True, slots=True)
+class ScreeningRun:
+    """The outcome of one screening call: results per party and the snapshots they rest on."""
+
+    results: list[PartyResult]
+    snapshots: list[Snapshot]
+    threshold: float
+    lists: tuple[str, ...]
+    run_id: int | None = None
+    warnings: list[str] = field(default_factory=list)
+
+    def data_as_of(self) -> str:
+        """ "list data as of …": each list with its publication date (or import date when the file has none)."""
+        parts = []
+        for snap in sorted(self.snapshots, key=lambda s: s.source):
+            if snap.published:
+                day = snap.published[:10]
+            elif (
+                snap.retrieved_at is not None
+            ):  # the file states no date (CSL, OFAC CSV): say when fetched
+                day = f"undated, retrieved {snap.retrieved_at:%Y-%m-%d}"
+            else:
+                day = f"undated, imported {snap.imported_at:%Y-%m-%d}"
+            parts.append(f"{snap.source} {day}")
+        return "list data as of " + ", ".join(parts)
+
+
+def party_key(name: str) -> str:
+    """The party id used when the caller gives none: the name, case- and space-folded."""
+    return "name:" + " ".join(name.casefold().split())
+
+
+class Screener:
+    """Screens parties against the current snapshots in a store. Create with :meth:`open`."""
+
+    def __init__(self, store: Store, settings: Settings) -> None:
+        self.store = store
+        self.settings = settings
+        self._snapshots: list[Snapshot] | None = None
+        self._index: MatchIndex | None = None
+        self._hashes: dict[int, dict[str, str]] = {}
+
+    @classmethod
+    def open(cls, settings: Settings | None = None, *, store: Store | None = None) -> Screener:
+        """A screener on ``settings`` (default: from the environment), opening the store if not given."""
+        settings = settings or Settings.from_env()
+        return cls(store or open_store(settings), settings)
+
+    # -- lists and index ---------------------------------------------------------------------------
+
+    @property
+    def snapshots(self) -> list[Snapshot]:
+        """The snapshots in force (the bundled snapshot is imported for any source that has none)."""
+        if self._snapshots is None:
+            ensure_bundled(self.store)
+            self._snapshots = current_snapshots(self.store)
+        return self._snapshots
+
+    def index_path(self) -> Path:
+        key = "|".join(f"{s.id}:{s.sha256}" for s in sorted(self.snapshots, key=lambda s: s.id))
+        digest = hashlib.sha256(f"{key}|{matcher_signature()}".encode()).hexdigest()[:20]
+        return self.settings.cache_dir / f"index-{digest}.bin"
+
+    def index(self, progress: Callable[[str], None] | None = None) -> MatchIndex:
+        """The matching index of the current snapshots: from the cache, else built once and cached."""
+        if self._index is not None:
+            return self._index
+        path = self.index_path()
+        if path.exists():
+            try:
+                self._index = MatchIndex.load(path)
+                return self._index
+            except Exception as exc:  # a damaged or outdated cache is rebuilt, never trusted
+                log.warning("rebuilding index: cached %s unusable (%s)", path, exc)
+        if progress:
+            progress("building the matching index (once per list update)")
+        entities = load_entities(self.store, [s.id for s in self.snapshots])
+        index = MatchIndex.build(entities)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        index.save(path)
+        for stale in path.parent.glob("index-*.bin"):
+            if stale != path:
+                stale.unlink(missing_ok=True)
+        self._index = index
+        return index
+
+    def _snapshot_for(self, source: str) -> Snapshot:
+        for snap in self.snapshots:
+            if snap.source == source:
+                return snap
+        raise InputError(f"no snapshot in force for list {source!r}")
+
+    def _content_hash(self, snapshot_id: int, entity_id: str) -> str:
+        if snapshot_id not in self._hashes:
+            self._hashes[snapshot_id] = entity_hashes(self.store, snapshot_id)
+        return self._hashes[snapshot_id].get(entity_id, "")
+
+    def _check_lists(self, lists: Collection[str] | None) -> tuple[str, ...]:
+        available = {s.source for s in self.snapshots}
+        if not lists:
+            return tuple(sorted(available))
+        unknown = sorted(set(lists) - available)
+        if unknown:
+            raise InputError(
+                f"no snapshot for list(s) {', '.join(unknown)}; available: {', '.join(sorted(available))}",
+                field="lists",
+            )
+        return tuple(lists)
+
+    # -- screening -----------------------------------------------------------------------------------
+
+    def screen(
+        self,
+        name: str,
+        *,
+        schema: Schema | str | None = None,
+        countries: Sequence[str] = (),
+        birth_date: str | None = None,
+        party_id: str | None = None,
+        lists: Collection[str] | None = None,
+        threshold: float = DEFAULT_THRESHOLD,
+        limit: int = DEFAULT_LIMIT,
+        actor: str | None = None,
+        record: bool = True,
+    ) -> ScreeningRun:
+        """Screen one party; see :meth:`screen_parties` for files of parties."""
+        if not name.strip():
+            raise InputError("the name to screen is empty", field="name")
+        party = PartyRow(
+            row=1,
+            id=party_id or party_key(name),
+            name=name,
+            schema=Schema(schema)
+            if isinstance(schema, str) and schema != "any"
+            else (schema if isinstance(schema, Schema) else None),
+            countries=tuple(c.lower() for c in countries),
+            birth_date=birth_date,
+        )
+        return self.screen_parties(
+            [party],
+            lists=lists,
+            threshold=threshold,
+            limit=limit,
+            actor=actor,
+            record=record,
+            kind="single",
+        )
+
+    def screen_parties(
+        self,
+        parties: Sequence[PartyRow],
+        *,
+        lists: Collection[str] | None = None,
+        threshold: float = DEFAULT_THRESHOLD,
+        limit: int = DEFAULT_LIMIT,
+        actor: str | None = None,
+        record: bool = True,
+        kind: str = "file",
+        progress: Callable[[int], None] | None = None,
+    ) -> ScreeningRun:
+        """Screen many parties; ``progress`` is called with the number of parties done after each batch."""
+        if not 0.0 < threshold <= 1.0:
+            raise InputError(f"threshold must be in (0, 1], got {threshold}", field="threshold")
+        sources = self._check_lists(lists)
+        index = self.index()
+        decisions = decisions_for(self.store, [p.id for p in parties])
+        by_party: dict[str, list[Decision]] = {}
+        for decision in decisions:
+            by_party.setdefault(decision.party_id, []).append(decision)
+        queries = [
+            Query(
+                name=p.name,
+                schema=p.schema,
+                countries=p.countries,
+                birth_date=p.birth_date,
+                id=p.id,
+            )
+            for p in parties
+        ]
+        results: list[PartyResult] = []
+        for start in range(0, len(queries), BATCH):
+            chunk = queries[start : start + BATCH]
+            matched = match_many(index, chunk, threshold=threshold, limit=limit, sources=sources)
+            for party, query, hits in zip(
+                parties[start : start + BATCH], chunk, matched, strict=True
+            ):
+                results.append(self._review(party.id, query, hits, by_party.get(party.id, [])))
+            if progress:
+                progress(min(start + BATCH, len(queries)))
+        snaps = [s for s in self.snapshots if s.source in sources]
+        run = ScreeningRun(results=results, snapshots=snaps, threshold=threshold, lists=sources)
+        if not record:
+            return run
+        run_id = record_run(
+            self.store,
+            kind=kind,
+            params={
+                "threshold": threshold,
+                "limit": limit,
+                "lists": list(sources),
+                "parties": len(parties),
+            },
+            snapshot_ids=[s.id for s in snaps],
+            actor=actor or default_actor(),
+            query_count=len(parties),
+            hits=(
+                HitRecord(
+                    query_id=r.party_id,
+                    query_name=r.query.name,
+                    entity_id=h.entity_id,
+                    snapshot_id=h.snapshot_id,
+                    score=h.score,
+                    matched_name=h.hit.matched_name,
+                    explanation=h.hit.explanation.to_dict(),
+                    status=h.status,
+                )
+                for r in results
+                for h in r.hits
+            ),
+        )
+        return ScreeningRun(
+            results=results, snapshots=snaps, threshold=threshold, lists=sources, run_id=run_id
+        )
+
+    def _review(
+        self, party_id: str, query: Query, hits: Sequence[Hit], decisions: Sequence[Decision]
+    ) -> PartyResult:
+        reviewed: list[ScreenedHit] = []
+        for hit in hits:
+            snap = self._snapshot_for(hit.source)
+            status, decision = "open", None
+            if decisions:
+                current = self._content_hash(snap.id, hit.entity_id)
+                decision = active_clearance(decisions, hit.entity_id, current, party_id=party_id)
+                if decision is not None:
+                    status = "cleared" if decision.decision == "false_positive" else "confirmed"
+            reviewed.append(
+                ScreenedHit(hit=hit, status=status, decision=decision, snapshot_id=snap.id)
+            )
+        return PartyResult(party_id=party_id, query=query, hits=reviewed)
+
+    # -- decisions -------------------------------------------------------------------------------
+
+    def decide(
+        self, *, party_id: str, entity_id: str, decision: str, reason: str, actor: str | None = None
+    ) -> Decision:
+        """Record an analyst's decision on a hit against the entity as it stands in the current snapshot."""
+        source = entity_id.split(":", 1)[0]
+        snap = self._snapshot_for(source)
+        content = self._content_hash(snap.id, entity_id)
+        if not content:
+            raise InputError(
+                f"{entity_id} is not in the current {source} snapshot ({snap.label})",
+                field="entity",
+            )
+        return record_decision(
+            self.store,
+            party_id=party_id,
+            entity_id=entity_id,
+            decision=decision,
+            reason=reason,
+            actor=actor or default_actor(),
+            snapshot_id=snap.id,
+            content_hash=content,
+        )
+
+
+@cache
+def matcher_signature() -> str:
+    """The index format and weights plus a hash of every normalisation data file (legal forms, Chinese
+    terms, aliases…): a change to any of them must rebuild the cached index, never reuse it."""
+    data = Path(__file__).with_name("data")
+    digest = hashlib.sha256(json.dumps(MatchIndex.fingerprint(), sort_keys=True).encode())
+    for path in sorted(data.glob("*")):
+        if path.is_file():
+            digest.update(path.name.encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def default_actor() -> str:
+    """Who is acting when nobody says: the login name (recorded with every decision and run)."""
+    try:
+        return getpass.getuser()
+    except Exception:  # no login name in some containers
+        return "unknown"
