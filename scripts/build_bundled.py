@@ -50,6 +50,18 @@ FILES: dict[str, str] = {
     "us-csl": "us-csl/consolidated.csv",
 }
 
+#: The latest day each file is known to have been obtained from the publisher: the date of the
+#: upstream commit that added it, as PROVENANCE.md records it. It becomes the bundled snapshot's
+#: ``retrieved_at``, so a file without a publication date (us-csl) is not taken for a fresh one.
+RETRIEVED_ON: dict[str, str] = {
+    "un-sc": "2026-02-27",  # moov-io/watchman 612b2174 (2026-02-27)
+    "eu-fsf": "2024-06-02",  # ejtorre/inoutlists a26da779 (2024-06-02)
+    "ofac-sdn": "2024-06-02",  # ejtorre/inoutlists a26da779 (2024-06-02)
+    "ofac-cons": "2024-06-02",  # ejtorre/inoutlists a26da779 (2024-06-02)
+    "us-csl": "2022-05-16",  # moov-io/watchman cb4dc141 (2022-05-16)
+    # uk-hmt: PROVENANCE.md gives no commit date; the file's own date (2018-04-13) stands alone
+}
+
 
 def provenance(markdown: str, relpath: str) -> dict[str, str]:
     """The ``- Key: value`` lines of the ``## relpath`` section of PROVENANCE.md."""
@@ -107,6 +119,7 @@ def build_one(
         "original_file": original.name,
         "original_sha256": original_sha,
         "published": parsed.published,
+        "retrieved_on": RETRIEVED_ON.get(source),
         "entity_count": len(parsed.entities),
         "counts": parsed.counts(),
         "warnings": parsed.warnings,
