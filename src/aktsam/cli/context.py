@@ -19,8 +19,16 @@ from aktsam.errors import AktsamError
 from aktsam.settings import Settings
 from aktsam.store.db import Store, open_store
 
-console = Console(soft_wrap=False)
-err_console = Console(stderr=True)
+@cache
+def console() -> Console:
+    """Standard output; created on first use so ``COLUMNS`` set by a caller (or a test) is honoured."""
+    return Console(soft_wrap=False)
+
+
+@cache
+def err_console() -> Console:
+    """Standard error: progress, notes and errors, so stdout stays clean for ``--json``."""
+    return Console(stderr=True)
 
 
 @cache
@@ -39,7 +47,7 @@ def reported_errors() -> Iterator[None]:
     try:
         yield
     except AktsamError as exc:
-        err_console.print(f"[bold red]error:[/] {exc}", markup=True, highlight=False)
+        err_console().print(f"[bold red]error:[/] {exc}", markup=True, highlight=False)
         raise typer.Exit(2) from None
 
 

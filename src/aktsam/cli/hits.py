@@ -30,7 +30,7 @@ def _decide(party: str, entity: str, decision: str, reason: str, by: str | None)
         made = screener.decide(
             party_id=party, entity_id=entity, decision=decision, reason=reason, actor=by
         )
-    context.console.print(
+    context.console().print(
         f"{made.decision} recorded for party {made.party_id!r} / {made.entity_id} by {made.actor} "
         f"at {made.decided_at:%Y-%m-%d %H:%M} (snapshot {made.snapshot_id})"
     )
@@ -68,4 +68,4 @@ def list_command(
             str(d.snapshot_id),
             d.reason,
         )
-    context.console.print(table)
+    context.console().print(table)

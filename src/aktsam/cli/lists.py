@@ -40,14 +40,14 @@ def import_command(
         result = import_list(context.store(), path, source, url=url, force=force)
     snap = result.snapshot
     if result.status == "unchanged":
-        context.console.print(f"{source}: unchanged (same file as current snapshot {snap.label})")
+        context.console().print(f"{source}: unchanged (same file as current snapshot {snap.label})")
         return
-    context.console.print(
+    context.console().print(
         f"{source}: imported [bold]{snap.label}[/] — {snap.entity_count:,} entities, "
         f"published {snap.published or 'date not stated in file'}, sha256 {snap.sha256[:12]}…"
     )
     for warning in snap.warnings[:10]:
-        context.console.print(f"  warning: {warning}", style="yellow")
+        context.console().print(f"  warning: {warning}", style="yellow")
 
 
 @app.command("update")
@@ -67,14 +67,14 @@ def update_command(
     for res in results:
         if res.status == "failed":
             failed += 1
-            context.console.print(
+            context.console().print(
                 f"[red]{res.source}: failed[/] — {res.error} (previous snapshot stays current)"
             )
         elif res.status == "skipped":
-            context.console.print(f"[yellow]{res.source}: skipped[/] — {res.error}")
+            context.console().print(f"[yellow]{res.source}: skipped[/] — {res.error}")
         else:
             label = res.result.snapshot.label if res.result else ""
-            context.console.print(f"{res.source}: {res.status} {label} ({res.seconds:.1f} s)")
+            context.console().print(f"{res.source}: {res.status} {label} ({res.seconds:.1f} s)")
     if failed:
         raise typer.Exit(1)
 
@@ -103,7 +103,7 @@ def status_command(
             }
             for r in rows
         ]
-        context.console.print_json(json.dumps(payload))
+        context.console().print_json(json.dumps(payload))
         return
     table = Table(title="List snapshots in force")
     for column in ("source", "snapshot", "published", "entities", "age (days)", "origin", "state"):
@@ -123,9 +123,9 @@ def status_command(
             r.origin or "—",
             state,
         )
-    context.console.print(table)
+    context.console().print(table)
     if any(r.stale for r in rows):
-        context.console.print(
+        context.console().print(
             "[yellow]Stale lists: run `aktsam lists update` (or `aktsam lists import FILE --source S`) "
             "before relying on a screening result.[/]"
         )
@@ -161,7 +161,7 @@ def snapshots_command(
             "yes" if s.is_current else "",
             s.sha256[:12],
         )
-    context.console.print(table)
+    context.console().print(table)
 
 
 @app.command("diff")
@@ -194,20 +194,20 @@ def diff_command(
                 for c in diff.changed
             ],
         }
-        context.console.print_json(json.dumps(payload, ensure_ascii=False))
+        context.console().print_json(json.dumps(payload, ensure_ascii=False))
         return
     counts = diff.counts()
-    context.console.print(
+    context.console().print(
         f"[bold]{diff.old.label} → {diff.new.label}[/]: {counts['added']} added, {counts['removed']} removed, "
         f"{counts['changed']} changed, {counts['unchanged']} unchanged"
     )
     for title, entities in (("added", diff.added), ("removed", diff.removed)):
         for entity in entities[:limit]:
-            context.console.print(
+            context.console().print(
                 f"  {'+' if title == 'added' else '-'} {entity.id}  {entity.caption}"
             )
     for change in diff.changed[:limit]:
-        context.console.print(
+        context.console().print(
             f"  ~ {change.entity_id}  {change.new.caption}  ({', '.join(change.fields)})"
         )
 

@@ -51,8 +51,8 @@ def _screener() -> Screener:
 
 def _prepare(screener: Screener) -> None:
     """Import bundled lists / build the index with a visible note, so a first run doesn't look hung."""
-    with context.err_console.status("Loading list snapshots and the matching index…"):
-        screener.index(progress=lambda msg: context.err_console.print(f"[dim]{msg}[/]"))
+    with context.err_console().status("Loading list snapshots and the matching index…"):
+        screener.index(progress=lambda msg: context.err_console().print(f"[dim]{msg}[/]"))
 
 
 def screen(
@@ -91,9 +91,9 @@ def screen(
             limit=limit,
         )
     if as_json:
-        context.console.print_json(json.dumps(run_payload(run), ensure_ascii=False))
+        context.console().print_json(json.dumps(run_payload(run), ensure_ascii=False))
         return
-    context.console.print(f"[dim]{run.data_as_of()}[/]")
+    context.console().print(f"[dim]{run.data_as_of()}[/]")
     render_result(run.results[0], run, explain=explain)
 
 
@@ -151,7 +151,7 @@ def run_payload(run: ScreeningRun) -> dict[str, Any]:
 
 
 def render_result(result: PartyResult, run: ScreeningRun, *, explain: bool) -> None:
-    console = context.console
+    console = context.console()
     if not result.hits:
         console.print(
             f"[green]No hit at or above {run.threshold:.2f}[/] for {result.query.name!r} "
@@ -229,7 +229,7 @@ def screen_file(
         rows = hit_rows(run, include_cleared=include_cleared)
         written = write_table(output, HIT_COLUMNS, rows)
     with_hits = sum(1 for r in run.results if r.open_hits)
-    context.err_console.print(
+    context.err_console().print(
         f"{len(parties):,} parties screened, {with_hits:,} with open hits, {written:,} hit rows → {output}\n"
         f"[dim]{run.data_as_of()}; run {run.run_id}[/]"
     )
@@ -248,7 +248,7 @@ def _screen_with_progress(
         BarColumn(),
         MofNCompleteColumn(),
         TimeElapsedColumn(),
-        console=context.err_console,
+        console=context.err_console(),
         disable=not context.is_terminal(),
     )
     with progress:
@@ -315,19 +315,19 @@ def compare_command(
                 result = compare(row["name1"], row["name2"], parse_schema(row.get("schema")))
                 out_rows.append({**row, "score": round(result.score, 4)})
             write_table(output, [*columns, "score"], out_rows)
-            context.err_console.print(f"{len(out_rows):,} pairs scored → {output}")
+            context.err_console().print(f"{len(out_rows):,} pairs scored → {output}")
             return
         if not name1 or not name2:
             raise InputError("give two names, or --file PAIRS.csv --output OUT.csv")
         result = compare(name1, name2, parse_schema(schema))
     if as_json:
-        context.console.print_json(
+        context.console().print_json(
             json.dumps(
                 {"score": round(result.score, 4), "explanation": result.explanation.to_dict()},
                 ensure_ascii=False,
             )
         )
         return
-    context.console.print(f"score [bold]{result.score:.3f}[/]")
-    context.console.print(result.explanation.summary())
-    context.console.print_json(json.dumps(result.explanation.to_dict(), ensure_ascii=False))
+    context.console().print(f"score [bold]{result.score:.3f}[/]")
+    context.console().print(result.explanation.summary())
+    context.console().print_json(json.dumps(result.explanation.to_dict(), ensure_ascii=False))

@@ -308,11 +308,16 @@ class Screener:
         for hit in hits:
             snap = self._snapshot_for(hit.source)
             status, decision = "open", None
-            if decisions:
+            on_entity = [d for d in decisions if d.entity_id == hit.entity_id]
+            if on_entity:
+                # the newest decision counts; a clearance lapses once the listing changed (status "open",
+                # with the lapsed decision attached so the reviewer sees what was decided before)
+                decision = max(on_entity, key=lambda d: (d.decided_at, d.id))
                 current = self._content_hash(snap.id, hit.entity_id)
-                decision = active_clearance(decisions, hit.entity_id, current, party_id=party_id)
-                if decision is not None:
-                    status = "cleared" if decision.decision == "false_positive" else "confirmed"
+                if decision.decision == "confirmed":
+                    status = "confirmed"
+                elif active_clearance(on_entity, hit.entity_id, current, party_id=party_id):
+                    status = "cleared"
             reviewed.append(
                 ScreenedHit(hit=hit, status=status, decision=decision, snapshot_id=snap.id)
             )

@@ -1,0 +1,132 @@
+"""``aktsam screen``, ``screen-file`` and ``compare`` as a user runs them."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+from openpyxl import load_workbook
+
+from tests.cli.conftest import Invoke
+
+
+def test_screen_shows_entity_list_entry_and_data_date(cli: Invoke) -> None:
+    result = cli("screen", "Hangzhou Hikvision Digital Technology Co Ltd")
+    assert result.exit_code == 0, result.output
+    assert "list data as of" in result.output and "un-sc 2026-02-27" in result.output
+    assert "Entity List" in result.output and "Hangzhou Hikvision Digital Technology Co., Ltd." in result.output
+
+
+def test_screen_json_is_the_contract_other_tools_read(cli: Invoke) -> None:
+    result = cli("screen", "杭州海康威视数字技术股份有限公司", "--json", "--lists", "us-csl")
+    assert result.exit_code == 0, result.output
+    payload = json.loads(result.output)
+    assert payload["lists"] == ["us-csl"] and payload["run_id"] is not None
+    hits = payload["results"][0]["hits"]
+    el = [h for h in hits if h["sublist"] and "Entity List" in h["sublist"]]
+    assert el and el[0]["entity_name"] == "Hangzhou Hikvision Digital Technology Co., Ltd."
+    assert el[0]["explanation"]["listed"]["kind"] == "enriched"
+    assert {"score", "list", "source_id", "entity_id", "matched_name", "explanation"} <= set(el[0])
+
+
+def test_screen_no_hit_exits_zero(cli: Invoke) -> None:
+    result = cli("screen", "Axis Communications AB", "--schema", "organization")
+    assert result.exit_code == 0
+    assert "No hit at or above 0.70" in result.output
+
+
+def test_screen_bad_options_exit_2_with_reason(cli: Invoke) -> None:
+    result = cli("screen", "HIKVISION", "--birth-date", "12/1970")
+    assert result.exit_code == 2 and "birth date '12/1970'" in result.output
+    result = cli("screen", "HIKVISION", "--lists", "nope")
+    assert result.exit_code == 2 and "no snapshot for list(s) nope" in result.output
+
+
+def test_screen_file_csv_to_csv_and_xlsx(cli: Invoke, tmp_path: Path) -> None:
+    parties = tmp_path / "parties.csv"
+    parties.write_text(
+        "id,name,schema,country\n"
+        "C-1,Hangzhou Hikvision Digital Technology Co Ltd,organization,CN\n"
+        "C-2,Axis Communications AB,organization,SE\n"
+        "C-3,Zhejiang Dahua Technology,organization,\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "hits.csv"
+    result = cli("screen-file", str(parties), "--output", str(out))
+    assert result.exit_code == 0, result.output
+    with out.open(encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    required = ["query_id", "score", "list", "source_id", "entity_id", "entity_name", "matched_name"]
+    assert list(rows[0])[: len(required)] == required
+    assert {r["query_id"] for r in rows} == {"C-1", "C-3"}
+    assert all(float(r["score"]) >= 0.7 for r in rows)
+    assert "3 parties screened" in result.output
+    xlsx = tmp_path / "hits.xlsx"
+    assert cli("screen-file", str(parties), "--output", str(xlsx)).exit_code == 0
+    sheet = load_workbook(xlsx).active
+    assert sheet is not None and sheet.max_row == len(rows) + 1
+
+
+def test_screen_file_bad_row_names_file_row_field_and_writes_nothing(cli: Invoke, tmp_path: Path) -> None:
+    parties = tmp_path / "parties.csv"
+    parties.write_text("id,name,country\nC-1,Hikvision,CN\nC-2,Dahua,Narnia\n", encoding="utf-8")
+    out = tmp_path / "hits.csv"
+    result = cli("screen-file", str(parties), "--output", str(out))
+    assert result.exit_code == 2
+    assert f"{parties}: row 3: field 'country': unknown country 'Narnia'" in " ".join(result.output.split())
+    assert not out.exists()
+
+
+def test_screen_file_maps_columns(cli: Invoke, tmp_path: Path) -> None:
+    parties = tmp_path / "erp.csv"
+    parties.write_text("Kundennr,Firma\n1001,HIKVISION\n", encoding="utf-8")
+    out = tmp_path / "hits.json"
+    result = cli(
+        "screen-file", str(parties), "-o", str(out), "--id-column", "Kundennr", "--name-column", "Firma"
+    )
+    assert result.exit_code == 0, result.output
+    assert {h["query_id"] for h in json.loads(out.read_text(encoding="utf-8"))} == {"1001"}
+
+
+def test_compare_pair_and_file(cli: Invoke, tmp_path: Path) -> None:
+    result = cli("compare", "Hangzhou Hikvision Digital Technology Co Ltd",
+                 "Hangzhou Hikvision Digital Technology Co., Ltd.", "--json")
+    assert result.exit_code == 0
+    assert json.loads(result.output)["score"] >= 0.95
+    pairs = tmp_path / "pairs.csv"
+    pairs.write_text(
+        "name1,name2,schema\n"
+        "Zhejiang Dahua Technology,Dahua Technology,organization\n"
+        "Zhejiang Dahua Technology,DAHUA ELECTRONICS CORPORATION,organization\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "scored.csv"
+    assert cli("compare", "--file", str(pairs), "--output", str(out)).exit_code == 0
+    with out.open(encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    assert [list(r) for r in rows][0] == ["name1", "name2", "schema", "score"]
+    assert float(rows[0]["score"]) > float(rows[1]["score"])
+
+
+def test_hits_clear_then_screen_shows_cleared_and_list(cli: Invoke) -> None:
+    payload = json.loads(cli("screen", "HIKVISION", "--party", "cli-p1", "--json").output)
+    entity = payload["results"][0]["hits"][0]["entity_id"]
+    result = cli("hits", "clear", "--party", "cli-p1", "--entity", entity,
+                 "--reason", "Different company", "--by", "alice")
+    assert result.exit_code == 0 and "false_positive recorded" in result.output
+    payload = json.loads(cli("screen", "HIKVISION", "--party", "cli-p1", "--json").output)
+    cleared = next(h for h in payload["results"][0]["hits"] if h["entity_id"] == entity)
+    assert cleared["status"] == "cleared" and cleared["decision"]["actor"] == "alice"
+    listing = cli("hits", "list", "--party", "cli-p1")
+    assert "Different company" in listing.output and "alice" in listing.output
+    missing_reason = cli("hits", "clear", "--party", "cli-p1", "--entity", entity, "--reason", " ")
+    assert missing_reason.exit_code == 2
+
+
+def test_every_command_has_help(cli: Invoke) -> None:
+    for args in (["screen"], ["screen-file"], ["compare"], ["lists", "import"], ["lists", "update"],
+                 ["lists", "status"], ["lists", "diff"], ["lists", "snapshots"], ["hits", "clear"],
+                 ["hits", "confirm"], ["hits", "list"]):
+        result = cli(*args, "--help")
+        assert result.exit_code == 0 and "Usage" in result.output, args

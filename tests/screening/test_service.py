@@ -1,0 +1,143 @@
+"""The screening service on the bundled snapshot: the cases issue #2 names, decisions and run records."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from aktsam.errors import InputError
+from aktsam.lists.model import Schema
+from aktsam.screening.files import PartyRow
+from aktsam.screening.runs import get_run
+from aktsam.screening.service import Screener
+from aktsam.settings import Settings
+
+HIKVISION_EL = "Hangzhou Hikvision Digital Technology Co., Ltd."
+
+
+@pytest.fixture
+def screener(bundled_settings: Settings) -> Iterator[Screener]:
+    opened = Screener.open(bundled_settings)
+    yield opened
+    opened.store.close()
+
+
+def entity_list_hits(run_hits: list[object]) -> list[object]:
+    return [h for h in run_hits if getattr(getattr(h, "hit"), "sublist", "") and
+            "Entity List" in (getattr(getattr(h, "hit"), "sublist") or "")]
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["Hangzhou Hikvision Digital Technology Co Ltd", "杭州海康威视数字技术股份有限公司", "HIKVISION"],
+)
+def test_hikvision_in_any_script_finds_the_entity_list_entry(screener: Screener, name: str) -> None:
+    run = screener.screen(name, record=False)
+    el = [h for h in run.results[0].hits if h.hit.sublist and "Entity List" in h.hit.sublist]
+    assert len(el) == 1, [h.caption for h in run.results[0].hits]
+    assert el[0].caption == HIKVISION_EL and el[0].score >= 0.7
+
+
+def test_dahua_entity_list_ranks_above_unrelated_new_york_firm(screener: Screener) -> None:
+    run = screener.screen("Zhejiang Dahua Technology", threshold=0.3, limit=50, record=False)
+    captions = [h.caption for h in run.results[0].hits]
+    assert captions[0] == "Dahua Technology"
+    assert run.results[0].hits[0].hit.sublist is not None
+    assert "Entity List" in run.results[0].hits[0].hit.sublist
+    if "DAHUA ELECTRONICS CORPORATION" in captions:
+        dpl = captions.index("DAHUA ELECTRONICS CORPORATION")
+        assert run.results[0].hits[dpl].score < run.results[0].hits[0].score
+        assert run.results[0].hits[dpl].score < 0.7
+
+
+def test_axis_communications_gets_no_hit(screener: Screener) -> None:
+    run = screener.screen("Axis Communications AB", schema=Schema.ORGANIZATION, record=False)
+    assert run.results[0].hits == []
+
+
+def test_result_names_the_snapshots_it_rests_on(screener: Screener) -> None:
+    run = screener.screen("HIKVISION", lists=["us-csl", "un-sc"], record=False)
+    assert {s.source for s in run.snapshots} == {"us-csl", "un-sc"}
+    assert run.data_as_of().startswith("list data as of un-sc 2026-02-27, us-csl undated")
+    assert all(h.hit.source == "us-csl" for h in run.results[0].hits)
+
+
+def test_unknown_list_and_bad_threshold_are_refused(screener: Screener) -> None:
+    with pytest.raises(InputError, match="no snapshot for list"):
+        screener.screen("HIKVISION", lists=["eu-xyz"], record=False)
+    with pytest.raises(InputError, match="threshold"):
+        screener.screen("HIKVISION", threshold=1.5, record=False)
+    with pytest.raises(InputError, match="empty"):
+        screener.screen("   ", record=False)
+
+
+def test_run_is_recorded_with_snapshots_and_hits(screener: Screener) -> None:
+    parties = [
+        PartyRow(2, "rec-1", "HIKVISION", Schema.ORGANIZATION, (), None),
+        PartyRow(3, "rec-2", "Axis Communications AB", Schema.ORGANIZATION, (), None),
+    ]
+    run = screener.screen_parties(parties, actor="tester")
+    assert run.run_id is not None
+    stored = get_run(screener.store, run.run_id)
+    assert stored.actor == "tester" and stored.query_count == 2
+    assert sorted(stored.snapshot_ids) == sorted(s.id for s in screener.snapshots)
+    assert stored.hit_count == len(run.results[0].hits) > 0
+    assert {h.query_id for h in stored.hits} == {"rec-1"}
+
+
+def test_cleared_hit_stays_cleared_for_that_party_only(screener: Screener) -> None:
+    first = screener.screen("HIKVISION", party_id="fp-1", record=False).results[0].hits[0]
+    decision = screener.decide(
+        party_id="fp-1", entity_id=first.entity_id, decision="false_positive",
+        reason="Our customer is a reseller, not the maker", actor="analyst",
+    )
+    assert decision.snapshot_id == first.snapshot_id and decision.content_hash
+    again = screener.screen("HIKVISION", party_id="fp-1", record=False).results[0]
+    cleared = [h for h in again.hits if h.entity_id == first.entity_id]
+    assert cleared[0].status == "cleared" and cleared[0].decision is not None
+    assert cleared[0].decision.reason == "Our customer is a reseller, not the maker"
+    assert first.entity_id not in {h.entity_id for h in again.open_hits}
+    other = screener.screen("HIKVISION", party_id="fp-2", record=False).results[0]
+    assert all(h.status == "open" for h in other.hits)
+
+
+def test_confirmation_overrides_clearance(screener: Screener) -> None:
+    hit = screener.screen("HIKVISION", party_id="cf-1", record=False).results[0].hits[0]
+    for decision in ("false_positive", "confirmed"):
+        screener.decide(party_id="cf-1", entity_id=hit.entity_id, decision=decision, reason="r", actor="a")
+    again = screener.screen("HIKVISION", party_id="cf-1", record=False).results[0]
+    assert next(h for h in again.hits if h.entity_id == hit.entity_id).status == "confirmed"
+
+
+def test_decision_on_entity_not_in_force_is_refused(screener: Screener) -> None:
+    with pytest.raises(InputError, match="not in the current"):
+        screener.decide(
+            party_id="x", entity_id="un-sc:QDi.999999", decision="false_positive", reason="r", actor="a"
+        )
+
+
+def test_index_is_cached_on_disk(screener: Screener) -> None:
+    path = screener.index_path()
+    assert path.exists()
+    assert len(screener.index()) > 30_000
+
+
+def test_clearance_lapses_when_the_listing_changes(screener: Screener) -> None:
+    import sqlalchemy as sa
+
+    from aktsam.store.schema import HitDecisionRow
+
+    hit = screener.screen("HIKVISION", party_id="lapse-1", record=False).results[0].hits[0]
+    made = screener.decide(
+        party_id="lapse-1", entity_id=hit.entity_id, decision="false_positive",
+        reason="cleared against an older listing", actor="analyst",
+    )
+    with screener.store.session() as session:  # as if the entity read differently when it was cleared
+        session.execute(
+            sa.update(HitDecisionRow).where(HitDecisionRow.id == made.id).values(content_hash="0" * 64)
+        )
+    again = screener.screen("HIKVISION", party_id="lapse-1", record=False).results[0]
+    lapsed = next(h for h in again.hits if h.entity_id == hit.entity_id)
+    assert lapsed.status == "open"
+    assert lapsed.decision is not None and lapsed.decision.reason == "cleared against an older listing"
