@@ -12,6 +12,7 @@ app = typer.Typer(
     help="Sanctions, export-control and human-rights due diligence for surveillance and IT supply chains.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
+    add_completion=False,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 app.command("screen")(screen.screen)

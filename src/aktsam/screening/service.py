@@ -29,6 +29,7 @@ from aktsam.lists.bundled import ensure_bundled
 from aktsam.lists.model import Schema
 from aktsam.lists.snapshots import Snapshot, current_snapshots, entity_hashes, load_entities
 from aktsam.screening.decisions import Decision, active_clearance, decisions_for, record_decision
+from aktsam.screening.explain import Explanation
 from aktsam.screening.files import PartyRow
 from aktsam.screening.index import MatchIndex
 from aktsam.screening.matcher import Hit, Query, match_many
@@ -64,6 +65,10 @@ class ScreenedHit:
     @property
     def caption(self) -> str:
         return self.hit.caption
+
+    @property
+    def explanation(self) -> Explanation:
+        return self.hit.explanation
 
 
 @dataclass(frozen=True, slots=True)
