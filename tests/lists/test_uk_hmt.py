@@ -20,7 +20,7 @@ from aktsam.lists.model import (
     RelationKind,
     Schema,
 )
-from aktsam.lists.parsers import get_parser, uk_hmt
+from aktsam.lists.parsers import get_parser, uk_fcdo, uk_hmt
 
 LISTS = Path(__file__).parents[2] / "data" / "lists"
 LEGACY = LISTS / "uk-ofsi-conlist" / "sanctionsconlist.csv"
@@ -294,14 +294,30 @@ def test_empty_file_header_only_and_foreign_csv(tmp_path: Path) -> None:
     assert _error(other).location == "line 1"
 
 
-def test_fcdo_uk_sanctions_list_is_told_apart(tmp_path: Path) -> None:
+def test_fcdo_uk_sanctions_list_is_handed_to_its_parser(tmp_path: Path) -> None:
+    """FCDO files (CSV by first line or header, XML by root) go to uk_fcdo, OFSI files stay here."""
+    fixtures = Path(__file__).parent / "fixtures"
+    for name in ("uk_sanctions_list.csv", "uk_sanctions_list.xml"):
+        fcdo = fixtures / name
+        assert uk_hmt.parse(fcdo) == uk_fcdo.parse(fcdo)
+        assert uk_hmt.parse(fcdo).entities[0].source_id == "AFG0100"  # a Unique ID, not a Group ID
+    # a header-only FCDO CSV is refused by the FCDO parser, naming what is wrong
     fcdo = tmp_path / "UK_Sanctions_List.csv"
     fcdo.write_text(
         "Report Date: 13-Feb-2026\n"
         "Last Updated,Unique ID,OFSI Group ID,UN Reference Number,Name 6,Group ID\n",
         encoding="utf-8",
     )
-    # "Report Date" is neither the OFSI banner nor the header
-    assert _error(fcdo).location == "line 1"
+    error = _error(fcdo)
+    assert error.location == "line 2"
+    assert "missing UK Sanctions List columns: Name 1" in error.message
+    # so is one without the Report Date line, recognised by its header
     fcdo.write_text("Last Updated,Unique ID,OFSI Group ID,Name 6,Group ID\n", encoding="utf-8")
-    assert "FCDO" in _error(fcdo).message
+    assert "missing UK Sanctions List columns" in _error(fcdo).message
+    # an FCDO XML file cut short is refused by the FCDO parser, not read as an OFSI CSV
+    broken = tmp_path / "UK_Sanctions_List.xml"
+    broken.write_text('<?xml version="1.0"?>\n<Designations><Designation>', encoding="utf-8")
+    assert "truncated" in _error(broken).message
+    # the OFSI files are not taken for FCDO ones
+    assert not uk_fcdo.detect(CURRENT.read_bytes())
+    assert not uk_fcdo.detect(LEGACY.read_bytes()[:4096])

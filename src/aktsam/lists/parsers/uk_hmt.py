@@ -15,6 +15,10 @@ OFSI has published the list in two CSV layouts; the header says which one a file
   List reference, the UN reference and the statement of reasons are *not* columns: they are tagged
   inside Other Information, ``(UK Sanctions List Ref):RUS0296 (UN Ref):QDi.006 …``.
 
+A file in the FCDO "UK Sanctions List" format (CSV or XML), which replaced this list in January
+2026, is recognised by its first line, header or root element and handed to
+:mod:`aktsam.lists.parsers.uk_fcdo`.
+
 Both start with a banner line ``Last Updated,dd/mm/yyyy`` (the publication date) before the
 header, and carry one row per name: the rows of one target share a Group ID but are not contiguous
 (the legacy file is sorted by name), and each row repeats, or varies, the target's other details.
@@ -69,6 +73,7 @@ from aktsam.lists.model import (
     RelationKind,
     Schema,
 )
+from aktsam.lists.parsers import uk_fcdo
 from aktsam.lists.values import clean, country_code, iso_date
 
 SOURCE = "uk-hmt"
@@ -130,9 +135,15 @@ _UN_LEGACY_PREFIX = {"QI": "QDi", "QE": "QDe", "TI": "TAi", "TE": "TAe"}
 
 
 def parse(path: Path) -> ParsedList:
-    """Read an OFSI Consolidated List CSV (legacy or 2022 format) into one entity per Group ID."""
+    """Read an OFSI Consolidated List CSV (legacy or 2022 format) into one entity per Group ID.
+
+    A UK Sanctions List file (FCDO format) is parsed by :func:`uk_fcdo.parse` instead.
+    """
     path = Path(path)
-    text = _decode(path, path.read_bytes())
+    raw = path.read_bytes()
+    if uk_fcdo.detect(raw):  # the FCDO UK Sanctions List (CSV or XML), OFSI's successor
+        return uk_fcdo.parse(path)
+    text = _decode(path, raw)
     records = _records(path, text)
     published, header, first_line = _banner_and_header(path, records)
     _check_header(path, header, first_line)
