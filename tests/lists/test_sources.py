@@ -18,7 +18,7 @@ OFFICIAL_URLS = {
     "ofac-cons": (
         "https://sanctionslistservice.ofac.treas.gov/api/PublicationPreview/exports/CONSOLIDATED.XML"
     ),
-    "uk-hmt": "https://ofsistorage.blob.core.windows.net/publishlive/2022format/ConList.csv",
+    "uk-hmt": "https://sanctionslist.fcdo.gov.uk/docs/UK-Sanctions-List.xml",
     "us-csl": "https://data.trade.gov/downloadable_consolidated_screening_list/v1/consolidated.csv",
     "eu-fsf": (
         "https://webgate.ec.europa.eu/fsd/fsf/public/files/xmlFullSanctionsList_1_1/content"
