@@ -1,0 +1,154 @@
+"""Build ``data/arabic_names.csv`` from the official lists: how the EU and UN romanise each Arabic
+name word.
+
+Run from the repository root: ``python scripts/mine_arabic_names.py data/lists > table.csv``.
+
+Why mine instead of transliterating: Arabic script leaves out short vowels, so letter-by-letter
+output (``محمد`` -> ``mhmd``) is far from every list spelling. The EU consolidated list (FSF XML)
+and the UN consolidated list give many persons both an Arabic-script name and Latin names. Where an
+Arabic name and a Latin name of the same entry have the same number of words, and each Arabic word's
+consonants agree with the Latin word's, the words are paired. Each entry votes once per pair; the
+Latin spelling with most votes wins. The Arabic article ``ال`` is tried both attached and split off
+(``الظواهري`` = ``al zawahiri``), keeping the variant whose word count matches.
+
+The output cites, per row, how many entries support the spelling and one EU/UN reference number.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+import xml.etree.ElementTree as ET
+from collections import Counter, defaultdict
+from collections.abc import Iterator
+from pathlib import Path
+
+from rapidfuzz.distance import Levenshtein
+
+from aktsam.screening.translit import ARTICLE, ARTICLE_MIN_WORD, fold_arabic, romanise_icu
+
+_ARABIC_WORD = re.compile(r"[\u0600-\u06FF\u0750-\u077F]+")
+_LATIN_SPLIT = re.compile(r"[a-z]+")
+_VOWELS = re.compile(r"[aeiouyw']")
+EU_FILE = "eu-fsf/20240513-FULL-1_1(xsd).xml"
+UN_FILE = "un-sc-consolidated/un_consolidated.xml"
+MIN_SIMILARITY = 0.6
+
+
+def _latin_tokens(name: str) -> list[str]:
+    text = name.lower().replace("'", "").replace("\u2019", "").replace("`", "")
+    return _LATIN_SPLIT.findall(text)
+
+
+def _skeleton(word: str) -> str:
+    """Consonants only, with common spelling alternations unified (ou/u, ee/i, kh/k, dh/z…)."""
+    word = word.replace("ph", "f").replace("q", "k").replace("kh", "k").replace("gh", "g")
+    word = word.replace("dh", "z").replace("th", "t").replace("sh", "s").replace("ch", "s")
+    word = word.replace("j", "g").replace("v", "f").replace("e", "i").replace("o", "u")
+    word = _VOWELS.sub("", word.replace("h", ""))
+    return re.sub(r"(.)\1", r"\1", word)
+
+
+def _agrees(arabic: str, latin: str) -> bool:
+    roman = "".join(romanise_icu(arabic, arabic=True))
+    a, b = _skeleton(roman), _skeleton(latin)
+    if not a or not b:
+        return False
+    return Levenshtein.normalized_similarity(a, b) >= MIN_SIMILARITY
+
+
+def _article_fused(arabic: str, latin: str) -> bool:
+    """An article-prefixed word kept whole (``السيد``): skipped.
+
+    At run time such words are always split (``al`` + word), the way lists mostly write them.
+    """
+    return arabic.startswith(ARTICLE) and len(arabic) >= ARTICLE_MIN_WORD
+
+
+def _arabic_variants(name: str) -> list[list[str]]:
+    words = [fold_arabic(w) for w in _ARABIC_WORD.findall(name)]
+    split: list[str] = []
+    for word in words:
+        if word.startswith(ARTICLE) and len(word) >= ARTICLE_MIN_WORD:
+            split.extend(["ال", word[2:]])
+        else:
+            split.append(word)
+    return [words] if split == words else [words, split]
+
+
+def _eu_entries(path: Path) -> Iterator[tuple[str, list[str], list[str]]]:
+    for _, elem in ET.iterparse(path):
+        if not elem.tag.endswith("sanctionEntity"):
+            continue
+        arabic: list[str] = []
+        latin: list[str] = []
+        for alias in elem:
+            if not alias.tag.endswith("nameAlias"):
+                continue
+            whole = alias.get("wholeName") or ""
+            (arabic if _ARABIC_WORD.search(whole) else latin).append(whole)
+        yield elem.get("euReferenceNumber") or elem.get("logicalId") or "?", arabic, latin
+        elem.clear()
+
+
+def _un_entries(path: Path) -> Iterator[tuple[str, list[str], list[str]]]:
+    root = ET.parse(path).getroot()
+    for elem in root.iter():
+        if elem.tag not in ("INDIVIDUAL", "ENTITY"):
+            continue
+        ref = elem.findtext("REFERENCE_NUMBER") or "?"
+        arabic = [e.text or "" for e in elem.iter("NAME_ORIGINAL_SCRIPT")]
+        parts = [
+            elem.findtext(t) or ""
+            for t in ("FIRST_NAME", "SECOND_NAME", "THIRD_NAME", "FOURTH_NAME")
+        ]
+        latin = [" ".join(p for p in parts if p)]
+        for alias in elem.iter("INDIVIDUAL_ALIAS"):
+            latin.append(alias.findtext("ALIAS_NAME") or "")
+        yield ref, [a for a in arabic if _ARABIC_WORD.search(a)], [x for x in latin if x]
+
+
+def mine(lists_dir: Path) -> list[tuple[str, str, int, str, str]]:
+    """(arabic word, latin spelling, supporting entries, example reference, example latin name)."""
+    votes: dict[str, Counter[str]] = defaultdict(Counter)
+    example: dict[tuple[str, str], tuple[str, str]] = {}
+    entries = [*_eu_entries(lists_dir / EU_FILE), *_un_entries(lists_dir / UN_FILE)]
+    for ref, arabic_names, latin_names in entries:
+        pairs: set[tuple[str, str]] = set()
+        for arabic in arabic_names:
+            for words in _arabic_variants(arabic):
+                for latin in latin_names:
+                    tokens = _latin_tokens(latin)
+                    if len(tokens) != len(words):
+                        continue
+                    if all(
+                        a == ARTICLE or _agrees(a, t) for a, t in zip(words, tokens, strict=True)
+                    ):
+                        for a, t in zip(words, tokens, strict=True):
+                            if _article_fused(a, t):
+                                continue
+                            pairs.add((a, t))
+                            example.setdefault((a, t), (ref, latin))
+        for a, t in pairs:
+            votes[a][t] += 1
+    out: list[tuple[str, str, int, str, str]] = []
+    for word, counter in sorted(votes.items()):
+        (best, count), *_ = sorted(counter.items(), key=lambda kv: (-kv[1], kv[0]))
+        ref, latin = example[(word, best)]
+        out.append((word, best, count, ref, latin))
+    return out
+
+
+def main(argv: list[str]) -> int:
+    lists_dir = Path(argv[1] if len(argv) > 1 else "data/lists")
+    print("arabic,latin,source,date")
+    for word, latin, count, ref, name in mine(lists_dir):
+        name = name.replace('"', "'")
+        lists = "EU FSF 2024-05-13 / UN SC consolidated (data/lists)"
+        source = f"{lists}: {count} entr{'y' if count == 1 else 'ies'}; e.g. {ref} '{name}'"
+        print(f'{word},{latin},"{source}",2026-11-25')
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv))
