@@ -92,7 +92,9 @@ def parse_birth_date(value: str | None) -> str | None:
         and (len(parts) < 3 or 1 <= int(parts[2]) <= 31)
     )
     if not ok:
-        raise InputError(f"birth date {value!r} is not YYYY, YYYY-MM or YYYY-MM-DD", field="birth_date")
+        raise InputError(
+            f"birth date {value!r} is not YYYY, YYYY-MM or YYYY-MM-DD", field="birth_date"
+        )
     return text
 
 
@@ -114,9 +116,13 @@ def _rows_from_csv(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
         text = path.read_bytes().decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = path.read_bytes()[: exc.start].count(b"\n") + 1
-        raise InputError("not UTF-8 text (save the file as CSV UTF-8)", file=str(path), row=line) from None
+        raise InputError(
+            "not UTF-8 text (save the file as CSV UTF-8)", file=str(path), row=line
+        ) from None
     try:
-        dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t|")
+        dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(
+            text[:4096], delimiters=",;\t|"
+        )
     except csv.Error:
         dialect = csv.excel
     reader = csv.reader(io.StringIO(text), dialect)
@@ -129,7 +135,9 @@ def _rows_from_csv(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
             continue
         if len(values) > len(names):
             raise InputError(
-                f"{len(values)} values but the header has {len(names)} columns", file=str(path), row=number
+                f"{len(values)} values but the header has {len(names)} columns",
+                file=str(path),
+                row=number,
             )
         yield number, dict(zip(names, values, strict=False))
 
@@ -196,7 +204,10 @@ def read_parties(path: Path, columns: Mapping[str, str] | None = None) -> list[P
             raise InputError(exc.message, file=str(path), row=number, field=exc.field) from None
         if party.id in seen:
             raise InputError(
-                f"id {party.id!r} already used on row {seen[party.id]}", file=str(path), row=number, field="id"
+                f"id {party.id!r} already used on row {seen[party.id]}",
+                file=str(path),
+                row=number,
+                field="id",
             )
         seen[party.id] = number
         parties.append(party)
@@ -247,7 +258,9 @@ def write_table(path: Path, columns: Sequence[str], rows: Iterable[Mapping[str, 
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in (".csv", ".xlsx", ".json"):
-        raise InputError(f"unsupported output type {suffix!r}; use .csv, .xlsx or .json", file=str(path))
+        raise InputError(
+            f"unsupported output type {suffix!r}; use .csv, .xlsx or .json", file=str(path)
+        )
     materialised = [{c: row.get(c) for c in columns} for row in rows]
     tmp = path.with_name(f".{path.name}.tmp")
     if suffix == ".csv":
