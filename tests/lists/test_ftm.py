@@ -7,11 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from aktsam.errors import ListFormatError
 from aktsam.lists.model import (
     Address,
     Identifier,
-    ListedEntity,
     Name,
     NameKind,
     ParsedList,
@@ -20,8 +18,9 @@ from aktsam.lists.model import (
     Schema,
 )
 from aktsam.lists.parsers import ftm, get_parser
+from tests.lists.conftest import LISTS, entity, refused
 
-FTM = Path(__file__).parents[2] / "data" / "lists" / "opensanctions-ftm"
+FTM = LISTS / "opensanctions-ftm"
 T1 = FTM / "yente-t1" / "entities.ftm.json"
 ZALA = FTM / "yente-zala" / "entities.ftm.json"
 PARTEISPENDEN = FTM / "yente-parteispenden" / "entities.ftm.json"
@@ -34,12 +33,6 @@ KALASHNIKOV = "NK-nR5AXM9AVPq4pQaSPSaVam"
 @pytest.fixture(scope="module")
 def zala() -> ParsedList:
     return ftm.parse(ZALA)
-
-
-def entity(parsed: ParsedList, source_id: str) -> ListedEntity:
-    matches = [e for e in parsed.entities if e.source_id == source_id]
-    assert len(matches) == 1, source_id
-    return matches[0]
 
 
 def test_only_things_become_entities() -> None:
@@ -173,13 +166,6 @@ def _write(tmp_path: Path, lines: list[str]) -> Path:
     return path
 
 
-def _error(path: Path) -> ListFormatError:
-    with pytest.raises(ListFormatError) as caught:
-        ftm.parse(path)
-    assert caught.value.path == str(path)
-    return caught.value
-
-
 def _zala_lines() -> list[str]:
     return ZALA.read_text(encoding="utf-8").splitlines()
 
@@ -187,7 +173,7 @@ def _zala_lines() -> list[str]:
 def test_line_that_is_not_json(tmp_path: Path) -> None:
     lines = _zala_lines()
     lines[40] = lines[40][:-5]  # truncated
-    error = _error(_write(tmp_path, lines))
+    error = refused(ftm.parse, _write(tmp_path, lines))
     assert error.location == "line 41"
     assert error.message.startswith("not JSON")
 
@@ -197,36 +183,36 @@ def test_missing_id_or_schema(tmp_path: Path) -> None:
     data = json.loads(lines[9])
     del data["id"]
     lines[9] = json.dumps(data)
-    assert _error(_write(tmp_path, lines)).location == "line 10, field 'id'"
+    assert refused(ftm.parse, _write(tmp_path, lines)).location == "line 10, field 'id'"
     lines = _zala_lines()
     data = json.loads(lines[9])
     del data["schema"]
     lines[9] = json.dumps(data)
-    assert _error(_write(tmp_path, lines)).location == "line 10, field 'schema'"
+    assert refused(ftm.parse, _write(tmp_path, lines)).location == "line 10, field 'schema'"
 
 
 def test_unknown_schema(tmp_path: Path) -> None:
     lines = _zala_lines()
     lines[2] = lines[2].replace('"schema": "', '"schema": "Bogus', 1)
-    error = _error(_write(tmp_path, lines))
+    error = refused(ftm.parse, _write(tmp_path, lines))
     assert error.location == "line 3, field 'schema'"
     assert "unknown FollowTheMoney schema 'Bogus" in error.message
 
 
 def test_bad_properties_duplicate_id_and_not_an_object(tmp_path: Path) -> None:
     path = _write(tmp_path, ['{"id": "a", "schema": "Person", "properties": {"name": "x"}}'])
-    assert _error(path).location == "line 1, field 'properties'"
+    assert refused(ftm.parse, path).location == "line 1, field 'properties'"
     path = _write(tmp_path, ['{"id": "a", "schema": "Person"}', '{"id": "a", "schema": "Company"}'])
-    assert _error(path).location == "line 2, field 'id'"
-    assert _error(_write(tmp_path, ["[1, 2]"])).message == "not a JSON object"
+    assert refused(ftm.parse, path).location == "line 2, field 'id'"
+    assert refused(ftm.parse, _write(tmp_path, ["[1, 2]"])).message == "not a JSON object"
 
 
 def test_empty_file_and_undecodable_bytes(tmp_path: Path) -> None:
     empty = tmp_path / "empty.json"
     empty.write_bytes(b"\n\n")
-    assert "empty" in _error(empty).message
+    assert "empty" in refused(ftm.parse, empty).message
     broken = tmp_path / "broken.json"
     broken.write_bytes(T1.read_bytes().replace(b"KUZMENKO", b"KUZM\xc3NKO", 1))
-    error = _error(broken)
+    error = refused(ftm.parse, broken)
     assert error.location == "line 2"
     assert "0xc3" in error.message

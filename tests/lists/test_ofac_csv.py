@@ -11,7 +11,6 @@ from aktsam.errors import ListFormatError
 from aktsam.lists.model import (
     Address,
     Identifier,
-    ListedEntity,
     Name,
     NameKind,
     ParsedList,
@@ -21,8 +20,8 @@ from aktsam.lists.model import (
 )
 from aktsam.lists.parsers.ofac import parse_cons, parse_sdn
 from aktsam.lists.parsers.ofac_remarks import parse_remarks
+from tests.lists.conftest import LISTS, break_file, entity, refused
 
-LISTS = Path(__file__).parents[2] / "data" / "lists"
 SDN_DIR = LISTS / "ofac-sdn"
 CONS_DIR = LISTS / "ofac-consolidated-nonsdn"
 CONS_FILES = ("cons_prim.csv", "cons_add.csv", "cons_alt.csv", "cons_comments.csv")
@@ -37,12 +36,6 @@ def sdn() -> ParsedList:
 @pytest.fixture(scope="module")
 def cons() -> ParsedList:
     return parse_cons(CONS_DIR / "cons_prim.csv")
-
-
-def entity(parsed: ParsedList, source_id: str) -> ListedEntity:
-    matches = [e for e in parsed.entities if e.source_id == source_id]
-    assert len(matches) == 1, source_id
-    return matches[0]
 
 
 # --- whole sets ------------------------------------------------------------------------------------
@@ -237,49 +230,36 @@ def copy_set(tmp_path: Path) -> Path:
     return target
 
 
-def break_file(path: Path, old: bytes, new: bytes) -> int:
-    """Replace ``old`` once; the 1-based line where it was."""
-    data = path.read_bytes()
-    assert old in data, old
-    path.write_bytes(data.replace(old, new, 1))
-    return data[: data.index(old)].count(b"\n") + 1
-
-
-def refused(path: Path) -> ListFormatError:
-    with pytest.raises(ListFormatError) as caught:
-        parse_cons(path)
-    return caught.value
+def broken_set(tmp_path: Path, name: str, old: bytes, new: bytes) -> tuple[ListFormatError, int]:
+    """Parse a copy of the set with ``old`` replaced once in file ``name``: its refusal, the line."""
+    folder = copy_set(tmp_path)
+    line = break_file(folder / name, old, new)
+    return refused(parse_cons, folder, names=folder / name), line
 
 
 def test_row_with_wrong_column_count(tmp_path: Path) -> None:
-    folder = copy_set(tmp_path)
-    main = folder / "cons_prim.csv"
-    line = break_file(main, b'9641,"AL-SHANTI, Jamileh Abdullah",', b'9641,"AL-SHANTI", "X",')
-    error = refused(folder)
+    error, line = broken_set(
+        tmp_path, "cons_prim.csv", b'9641,"AL-SHANTI, Jamileh Abdullah",', b'9641,"AL-SHANTI", "X",'
+    )
+    main = tmp_path / "cons" / "cons_prim.csv"
     assert (error.path, error.location) == (str(main), f"line {line}")
     assert "expected 12 columns" in error.message and "found 13" in error.message
 
 
 def test_ent_num_that_is_not_a_number(tmp_path: Path) -> None:
-    folder = copy_set(tmp_path)
-    line = break_file(folder / "cons_prim.csv", b"9641,", b"96A1,")
-    error = refused(folder)
+    error, line = broken_set(tmp_path, "cons_prim.csv", b"9641,", b"96A1,")
     assert error.location == f"line {line}"
     assert "ent_num '96A1' is not a number" in error.message
 
 
 def test_bytes_not_valid_utf8(tmp_path: Path) -> None:
-    folder = copy_set(tmp_path)
-    line = break_file(folder / "cons_prim.csv", b"Jamileh", "Jamîleh".encode("latin-1"))
-    error = refused(folder)
+    error, line = broken_set(tmp_path, "cons_prim.csv", b"Jamileh", "Jamîleh".encode("latin-1"))
     assert error.location == f"line {line}"
     assert "0xee is not valid UTF-8" in error.message
 
 
 def test_eof_marker_in_the_middle(tmp_path: Path) -> None:
-    folder = copy_set(tmp_path)
-    line = break_file(folder / "cons_prim.csv", b"9641,", b"\x1a\r\n9641,")
-    error = refused(folder)
+    error, line = broken_set(tmp_path, "cons_prim.csv", b"9641,", b"\x1a\r\n9641,")
     assert error.location == f"line {line}"
     assert "end-of-file marker 0x1A before the end" in error.message
 
@@ -294,17 +274,13 @@ def test_missing_eof_marker_is_a_warning(tmp_path: Path, cons: ParsedList) -> No
 
 
 def test_bad_quoting(tmp_path: Path) -> None:
-    folder = copy_set(tmp_path)
-    line = break_file(folder / "cons_prim.csv", b'"NS-PLC",-0- ', b'"NS-PLC"x,-0- ')
-    error = refused(folder)
+    error, line = broken_set(tmp_path, "cons_prim.csv", b'"NS-PLC",-0- ', b'"NS-PLC"x,-0- ')
     assert error.location == f"line {line}"
     assert "malformed CSV" in error.message
 
 
 def test_duplicate_ent_num(tmp_path: Path) -> None:
-    folder = copy_set(tmp_path)
-    line = break_file(folder / "cons_prim.csv", b"9641,", b"9639,")
-    error = refused(folder)
+    error, line = broken_set(tmp_path, "cons_prim.csv", b"9641,", b"9639,")
     assert error.location == f"line {line}"
     assert "ent_num 9639 appears twice" in error.message
 
@@ -312,7 +288,7 @@ def test_duplicate_ent_num(tmp_path: Path) -> None:
 def test_directory_without_the_main_file(tmp_path: Path) -> None:
     folder = copy_set(tmp_path)
     (folder / "cons_prim.csv").unlink()
-    error = refused(folder)
+    error = refused(parse_cons, folder)
     assert error.path == str(folder) and error.location is None
     assert "no cons_prim.csv in this directory" in error.message
 
@@ -321,17 +297,16 @@ def test_directory_without_the_main_file(tmp_path: Path) -> None:
 def test_empty_main_file(tmp_path: Path, content: bytes) -> None:
     path = tmp_path / "sdn.csv"
     path.write_bytes(content)
-    with pytest.raises(ListFormatError) as caught:
-        parse_sdn(path)
-    assert caught.value.location == "line 1"
-    assert "empty" in caught.value.message or "no entries" in caught.value.message
+    error = refused(parse_sdn, path)
+    assert error.location == "line 1"
+    assert "empty" in error.message or "no entries" in error.message
 
 
 def test_companion_with_wrong_column_count_names_the_companion(tmp_path: Path) -> None:
-    folder = copy_set(tmp_path)
-    alt = folder / "cons_alt.csv"
-    line = break_file(alt, b'9639,9150,"aka",', b'9639,9150,"aka",-0- ,')
-    error = refused(folder)
+    error, line = broken_set(
+        tmp_path, "cons_alt.csv", b'9639,9150,"aka",', b'9639,9150,"aka",-0- ,'
+    )
+    alt = tmp_path / "cons" / "cons_alt.csv"
     assert (error.path, error.location) == (str(alt), f"line {line}")
     assert "expected 5 columns" in error.message
 
@@ -366,16 +341,13 @@ def test_upper_case_file_names_as_ofac_ships_them(tmp_path: Path, cons: ParsedLi
 
 
 def test_the_other_lists_main_file_is_refused() -> None:
-    with pytest.raises(ListFormatError) as caught:
-        parse_sdn(CONS_DIR / "cons_prim.csv")
-    assert "cons_prim.csv is the other OFAC list's file" in caught.value.message
-    with pytest.raises(ListFormatError):
-        parse_cons(SDN_DIR / "sdn.csv")
+    error = refused(parse_sdn, CONS_DIR / "cons_prim.csv")
+    assert "cons_prim.csv is the other OFAC list's file" in error.message
+    refused(parse_cons, SDN_DIR / "sdn.csv")
 
 
 def test_a_non_ofac_csv_is_refused_at_its_first_line() -> None:
     # the UK list's "Last Updated,13/04/2018" fails the layout before its cp1252 bytes (line 73)
-    with pytest.raises(ListFormatError) as caught:
-        parse_sdn(LISTS / "uk-ofsi-conlist" / "sanctionsconlist.csv")
-    assert caught.value.location == "line 1"
-    assert "expected 12 columns" in caught.value.message and "found 2" in caught.value.message
+    error = refused(parse_sdn, LISTS / "uk-ofsi-conlist" / "sanctionsconlist.csv")
+    assert error.location == "line 1"
+    assert "expected 12 columns" in error.message and "found 2" in error.message

@@ -6,11 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from aktsam.errors import ListFormatError
 from aktsam.lists.model import (
     Address,
     Identifier,
-    ListedEntity,
     Name,
     NameKind,
     ParsedList,
@@ -19,8 +17,8 @@ from aktsam.lists.model import (
     Schema,
 )
 from aktsam.lists.parsers.ofac import parse_cons, parse_sdn
+from tests.lists.conftest import LISTS, broken_copy, entity, line_of, refused
 
-LISTS = Path(__file__).parents[2] / "data" / "lists"
 ENHANCED = LISTS / "ofac-consolidated-nonsdn" / "CONS_ENHANCED.XML"
 CLASSIC = LISTS / "ofac-consolidated-nonsdn" / "consolidated.xml"
 
@@ -28,12 +26,6 @@ CLASSIC = LISTS / "ofac-consolidated-nonsdn" / "consolidated.xml"
 @pytest.fixture(scope="module")
 def cons() -> ParsedList:
     return parse_cons(ENHANCED)
-
-
-def entity(parsed: ParsedList, source_id: str) -> ListedEntity:
-    matches = [e for e in parsed.entities if e.source_id == source_id]
-    assert len(matches) == 1, source_id
-    return matches[0]
 
 
 def test_counts_and_published(cons: ParsedList) -> None:
@@ -150,34 +142,10 @@ def test_enhanced_and_classic_agree(cons: ParsedList) -> None:
 # --- bad input ------------------------------------------------------------------------------------
 
 
-def broken_copy(tmp_path: Path, old: bytes, new: bytes) -> Path:
-    data = ENHANCED.read_bytes()
-    assert old in data, old
-    path = tmp_path / ENHANCED.name
-    path.write_bytes(data.replace(old, new, 1))
-    return path
-
-
-def line_of(path: Path, needle: bytes) -> int:
-    data = path.read_bytes()
-    return data[: data.index(needle)].count(b"\n") + 1
-
-
-def refused(path: Path) -> ListFormatError:
-    with pytest.raises(ListFormatError) as caught:
-        parse_cons(path)
-    assert caught.value.path == str(path)
-    return caught.value
-
-
 def test_consolidated_file_given_to_parse_sdn() -> None:
-    with pytest.raises(ListFormatError) as caught:
-        parse_sdn(ENHANCED)
-    assert (
-        caught.value.location
-        == f"line {line_of(ENHANCED, b'<publicationInfo>')}, <publicationInfo>"
-    )
-    assert "Consolidated List, not the SDN List" in caught.value.message
+    error = refused(parse_sdn, ENHANCED)
+    assert error.location == f"line {line_of(ENHANCED, b'<publicationInfo>')}, <publicationInfo>"
+    assert "Consolidated List, not the SDN List" in error.message
 
 
 def test_truncated(tmp_path: Path) -> None:
@@ -185,32 +153,35 @@ def test_truncated(tmp_path: Path) -> None:
     path = tmp_path / ENHANCED.name
     path.write_bytes(half)
     last_line = half.count(b"\n") + 1
-    error = refused(path)
+    error = refused(parse_cons, path)
     assert error.location == f"line {last_line}"
     assert "truncated" in error.message
 
 
 def test_entity_id_that_is_not_a_number(tmp_path: Path) -> None:
-    path = broken_copy(tmp_path, b'<entity id="9639">', b'<entity id="x9639">')
-    error = refused(path)
+    path = broken_copy(tmp_path, ENHANCED, b'<entity id="9639">', b'<entity id="x9639">')
+    error = refused(parse_cons, path)
     assert error.location == f"line {line_of(path, b'x9639')}, <entity>"
     assert "'x9639' is not a number" in error.message
 
 
 def test_entity_id_used_twice(tmp_path: Path) -> None:
-    path = broken_copy(tmp_path, b'<entity id="9640">', b'<entity id="9639">')
-    assert "id 9639 appears twice" in refused(path).message
+    path = broken_copy(tmp_path, ENHANCED, b'<entity id="9640">', b'<entity id="9639">')
+    assert "id 9639 appears twice" in refused(parse_cons, path).message
 
 
 def test_entity_without_a_primary_name(tmp_path: Path) -> None:
     path = broken_copy(
-        tmp_path, b"<isPrimary>true</isPrimary>\n          <isLowQuality>", b"<isLowQuality>"
+        tmp_path,
+        ENHANCED,
+        b"<isPrimary>true</isPrimary>\n          <isLowQuality>",
+        b"<isLowQuality>",
     )
-    assert "no primary Latin-script name" in refused(path).message
+    assert "no primary Latin-script name" in refused(parse_cons, path).message
 
 
 def test_no_entities(tmp_path: Path) -> None:
     data = ENHANCED.read_bytes()
     path = tmp_path / ENHANCED.name
     path.write_bytes(data[: data.index(b"<entities>")] + b"<entities /></sanctionsData>")
-    assert "no <entity> entries" in refused(path).message
+    assert "no <entity> entries" in refused(parse_cons, path).message

@@ -6,11 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from aktsam.errors import ListFormatError
 from aktsam.lists.model import (
     Address,
     Identifier,
-    ListedEntity,
     Name,
     NameKind,
     ParsedList,
@@ -19,8 +17,8 @@ from aktsam.lists.model import (
     Schema,
 )
 from aktsam.lists.parsers import uk_fcdo, uk_hmt
+from tests.lists.conftest import FIXTURES, entity, refused
 
-FIXTURES = Path(__file__).parent / "fixtures"
 CSV = FIXTURES / "uk_sanctions_list.csv"
 XML = FIXTURES / "uk_sanctions_list.xml"
 
@@ -40,12 +38,6 @@ def parsed(
     request: pytest.FixtureRequest, csv_list: ParsedList, xml_list: ParsedList
 ) -> ParsedList:
     return csv_list if request.param == "csv" else xml_list
-
-
-def entity(parsed: ParsedList, unique_id: str) -> ListedEntity:
-    matches = [e for e in parsed.entities if e.source_id == unique_id]
-    assert len(matches) == 1, unique_id
-    return matches[0]
 
 
 # --- what both editions say ------------------------------------------------------------------------
@@ -318,27 +310,25 @@ def test_dates_of_birth_with_unknown_parts(tmp_path: Path) -> None:
 # --- bad input: CSV --------------------------------------------------------------------------------
 
 
-def _error(path: Path) -> ListFormatError:
-    with pytest.raises(ListFormatError) as caught:
-        uk_fcdo.parse(path)
-    assert caught.value.path == str(path)
-    assert str(path) in str(caught.value)
-    return caught.value
-
-
 def test_csv_empty_and_banner_only(tmp_path: Path) -> None:
-    assert _error(_write(tmp_path, "empty.csv", "")).message == "the file is empty"
-    assert _error(_write(tmp_path, "blank.csv", " \r\n\r\n")).message == "the file is empty"
-    banner = _error(_write(tmp_path, "banner.csv", "Report Date: 13-Feb-2026\r\n"))
+    assert refused(uk_fcdo.parse, _write(tmp_path, "empty.csv", "")).message == "the file is empty"
+    assert (
+        refused(uk_fcdo.parse, _write(tmp_path, "blank.csv", " \r\n\r\n")).message
+        == "the file is empty"
+    )
+    banner = refused(uk_fcdo.parse, _write(tmp_path, "banner.csv", "Report Date: 13-Feb-2026\r\n"))
     assert banner.message == "no header line after 'Report Date'"
 
 
 def test_csv_bad_report_date_and_foreign_file(tmp_path: Path) -> None:
     lines = _csv_lines()
-    bad = _error(_write(tmp_path, "a.csv", "Report Date: 31-Feb-2026\r\n" + "".join(lines[1:])))
+    bad = refused(
+        uk_fcdo.parse,
+        _write(tmp_path, "a.csv", "Report Date: 31-Feb-2026\r\n" + "".join(lines[1:])),
+    )
     assert bad.location == "line 1"
     assert "'31-Feb-2026' is not a date" in bad.message
-    foreign = _error(_write(tmp_path, "b.csv", "id,name\r\n1,ACME\r\n"))
+    foreign = refused(uk_fcdo.parse, _write(tmp_path, "b.csv", "id,name\r\n1,ACME\r\n"))
     assert foreign.location == "line 1"
     assert "UK Sanctions List column header" in foreign.message
 
@@ -346,13 +336,17 @@ def test_csv_bad_report_date_and_foreign_file(tmp_path: Path) -> None:
 def test_csv_missing_and_duplicate_columns(tmp_path: Path) -> None:
     lines = _csv_lines()
     header = lines[1].replace("D.O.B,", "").replace("IMO number,", "Imo,")
-    missing = _error(_write(tmp_path, "a.csv", lines[0] + header + "".join(lines[2:])))
+    missing = refused(
+        uk_fcdo.parse, _write(tmp_path, "a.csv", lines[0] + header + "".join(lines[2:]))
+    )
     assert missing.location == "line 2"
     assert missing.message == "missing UK Sanctions List columns: D.O.B, IMO number"
-    ofsi = _error(_write(tmp_path, "b.csv", "Name 6,Group ID,Report Date\r\n"))
+    ofsi = refused(uk_fcdo.parse, _write(tmp_path, "b.csv", "Name 6,Group ID,Report Date\r\n"))
     assert ofsi.location == "line 1"  # "Report Date" is a column here, not the banner
     duplicate = lines[1].replace("Website,", "Gender,")
-    error = _error(_write(tmp_path, "c.csv", lines[0] + duplicate + "".join(lines[2:])))
+    error = refused(
+        uk_fcdo.parse, _write(tmp_path, "c.csv", lines[0] + duplicate + "".join(lines[2:]))
+    )
     assert (error.location, error.message) == ("line 2", "duplicate columns: Gender")
 
 
@@ -362,7 +356,7 @@ def test_csv_of_the_ofsi_list_is_named(tmp_path: Path) -> None:
         ("banner.csv", ofsi[:3]),
         ("header.csv", ["Report Date: 13-Feb-2026", *ofsi[1:3]]),
     ):
-        error = _error(_write(tmp_path, name, "\r\n".join(lines) + "\r\n"))
+        error = refused(uk_fcdo.parse, _write(tmp_path, name, "\r\n".join(lines) + "\r\n"))
         assert error.location == ("line 1" if name == "banner.csv" else "line 2")
         assert error.message.endswith(
             "(this looks like the OFSI Consolidated List; its parser is uk_hmt)"
@@ -372,11 +366,11 @@ def test_csv_of_the_ofsi_list_is_named(tmp_path: Path) -> None:
 def test_csv_row_with_wrong_cell_count_and_truncation(tmp_path: Path) -> None:
     lines = _csv_lines()
     lines[6] = lines[6].rstrip("\r\n") + ",extra\r\n"
-    error = _error(_write(tmp_path, "a.csv", "".join(lines)))
+    error = refused(uk_fcdo.parse, _write(tmp_path, "a.csv", "".join(lines)))
     assert (error.location, error.message) == ("line 7", "row has 59 cells, the header has 58")
     text = CSV.read_text(encoding="utf-8")
     cut = text[: text.index("Oil Tanker")]  # the download stopped inside line 9
-    error = _error(_write(tmp_path, "b.csv", cut))
+    error = refused(uk_fcdo.parse, _write(tmp_path, "b.csv", cut))
     assert error.location == "line 9"
     assert "the header has 58" in error.message
 
@@ -385,11 +379,11 @@ def test_csv_empty_unique_id_and_unknown_type(tmp_path: Path) -> None:
     lines = _csv_lines()
     no_id = lines.copy()
     no_id[7] = no_id[7].replace(",RUS0212,", ",,")
-    error = _error(_write(tmp_path, "a.csv", "".join(no_id)))
+    error = refused(uk_fcdo.parse, _write(tmp_path, "a.csv", "".join(no_id)))
     assert (error.location, error.message) == ("line 8, field 'Unique ID'", "empty Unique ID")
     aircraft = lines.copy()
     aircraft[8] = aircraft[8].replace(",Ship,", ",Aircraft,")
-    error = _error(_write(tmp_path, "b.csv", "".join(aircraft)))
+    error = refused(uk_fcdo.parse, _write(tmp_path, "b.csv", "".join(aircraft)))
     assert error.location == "line 9, field 'Designation Type'"
     assert "unknown designation type 'Aircraft'" in error.message
 
@@ -399,19 +393,19 @@ def test_csv_undecodable_bytes(tmp_path: Path) -> None:
     raw[9] = raw[9].replace(b"POUTINE", b"POUT\xefNE")
     path = tmp_path / "a.csv"
     path.write_bytes(b"".join(raw))
-    error = _error(path)
+    error = refused(uk_fcdo.parse, path)
     assert error.location == "line 10"
     assert error.message.startswith("byte 0xef is not UTF-8")
 
 
 def test_csv_header_only_and_nameless_designation(tmp_path: Path) -> None:
     lines = _csv_lines()
-    assert _error(_write(tmp_path, "a.csv", "".join(lines[:2]))).message == (
+    assert refused(uk_fcdo.parse, _write(tmp_path, "a.csv", "".join(lines[:2]))).message == (
         "the file has a header but no rows"
     )
     nameless = lines[:8] + lines[9:]  # drop the ship's only row…
     nameless.append(lines[8].replace("KOROLEV PROSPECT,,,,,,Primary Name", ",,,,,,Primary Name"))
-    error = _error(_write(tmp_path, "b.csv", "".join(nameless)))
+    error = refused(uk_fcdo.parse, _write(tmp_path, "b.csv", "".join(nameless)))
     assert (error.location, error.message) == ("line 14", "designation RUS2176 has no name")
 
 
@@ -424,24 +418,27 @@ def _xml() -> str:
 
 def test_xml_malformed_and_truncated(tmp_path: Path) -> None:
     broken = _xml().replace("<Name6>PUTIN</Name6>", "<Name6>PUTIN</Name5>")
-    error = _error(_write(tmp_path, "a.xml", broken))
+    error = refused(uk_fcdo.parse, _write(tmp_path, "a.xml", broken))
     line = _xml().splitlines().index("        <Name6>PUTIN</Name6>") + 1
     assert error.location == f"line {line}"
     assert error.message.startswith("malformed XML: ")
     text = _xml()
-    cut = _error(_write(tmp_path, "b.xml", text[: text.index("<ShipDetails>")]))
+    cut = refused(uk_fcdo.parse, _write(tmp_path, "b.xml", text[: text.index("<ShipDetails>")]))
     assert "truncated" in cut.message
 
 
 def test_xml_wrong_root_and_no_designations(tmp_path: Path) -> None:
     un = '<?xml version="1.0"?>\n<CONSOLIDATED_LIST dateGenerated="2026-02-13"/>\n'
-    error = _error(_write(tmp_path, "a.xml", un))
+    error = refused(uk_fcdo.parse, _write(tmp_path, "a.xml", un))
     assert error.location == "line 2, <CONSOLIDATED_LIST>"
     assert "expected <Designations>" in error.message
     namespaced = '<?xml version="1.0"?>\n<Designations xmlns="urn:x"><Designation/></Designations>'
-    assert "in namespace urn:x" in _error(_write(tmp_path, "b.xml", namespaced)).message
+    assert (
+        "in namespace urn:x"
+        in refused(uk_fcdo.parse, _write(tmp_path, "b.xml", namespaced)).message
+    )
     empty = '<?xml version="1.0"?>\n<Designations>\n<DateGenerated>13/02/2026</DateGenerated>\n</Designations>'
-    error = _error(_write(tmp_path, "c.xml", empty))
+    error = refused(uk_fcdo.parse, _write(tmp_path, "c.xml", empty))
     assert (error.location, error.message) == (
         "line 2, <Designations>",
         "the list has no <Designation> elements",
@@ -450,27 +447,29 @@ def test_xml_wrong_root_and_no_designations(tmp_path: Path) -> None:
 
 def test_xml_designation_faults(tmp_path: Path) -> None:
     text = _xml()
-    no_id = _error(_write(tmp_path, "a.xml", text.replace("<UniqueID>RUS0212</UniqueID>", "")))
+    no_id = refused(
+        uk_fcdo.parse, _write(tmp_path, "a.xml", text.replace("<UniqueID>RUS0212</UniqueID>", ""))
+    )
     line = text.splitlines().index("    <UniqueID>RUS0212</UniqueID>") - 2  # its <Designation>
     assert no_id.location == f"line {line}, <Designation>"
     assert no_id.message == "<Designation> without a <UniqueID>"
     ship = text.replace(">Ship</IndividualEntityShip>", ">Boat</IndividualEntityShip>")
-    error = _error(_write(tmp_path, "b.xml", ship))
+    error = refused(uk_fcdo.parse, _write(tmp_path, "b.xml", ship))
     assert "<Designation> UniqueID=RUS2176, <IndividualEntityShip>" in str(error.location)
     assert "unknown designation type 'Boat'" in error.message
     twice = text.replace("<UniqueID>RUS0212</UniqueID>", "<UniqueID>RUS0251</UniqueID>")
-    error = _error(_write(tmp_path, "c.xml", twice))
+    error = refused(uk_fcdo.parse, _write(tmp_path, "c.xml", twice))
     assert "UniqueID=RUS0251" in str(error.location)
     assert "Unique ID RUS0251 is used twice" in error.message
     nameless = text.replace("<Name6>KOROLEV PROSPECT</Name6>", "")
-    error = _error(_write(tmp_path, "d.xml", nameless))
+    error = refused(uk_fcdo.parse, _write(tmp_path, "d.xml", nameless))
     assert "UniqueID=RUS2176" in str(error.location)
     assert error.message == "designation RUS2176 has no name"
 
 
 def test_xml_bad_date_generated(tmp_path: Path) -> None:
     bad = _xml().replace("<DateGenerated>13/02/2026</", "<DateGenerated>Friday</")
-    error = _error(_write(tmp_path, "a.xml", bad))
+    error = refused(uk_fcdo.parse, _write(tmp_path, "a.xml", bad))
     assert error.location == "line 3, <DateGenerated>"
     assert "'Friday' is not a dd/mm/yyyy date" in error.message
 
@@ -479,10 +478,10 @@ def test_xml_encoding_faults(tmp_path: Path) -> None:
     raw = XML.read_bytes().replace("ПУТИН".encode(), b"\xff\xfe")
     path = tmp_path / "a.xml"
     path.write_bytes(raw)
-    error = _error(path)
+    error = refused(uk_fcdo.parse, path)
     assert error.message.startswith("bytes that are not valid UTF-8")
     declared = _xml().replace('encoding="utf-8"', 'encoding="ISO-8859-1"')
-    error = _error(_write(tmp_path, "b.xml", declared))
+    error = refused(uk_fcdo.parse, _write(tmp_path, "b.xml", declared))
     assert (error.location, error.message) == (
         "line 1",
         "the file declares encoding ISO-8859-1; the UK Sanctions List is published in UTF-8",
@@ -490,5 +489,7 @@ def test_xml_encoding_faults(tmp_path: Path) -> None:
 
 
 def test_xml_empty_and_missing_file(tmp_path: Path) -> None:
-    assert _error(_write(tmp_path, "empty.xml", "\n")).message == "the file is empty"
-    assert "cannot read the file" in _error(tmp_path / "absent.xml").message
+    assert (
+        refused(uk_fcdo.parse, _write(tmp_path, "empty.xml", "\n")).message == "the file is empty"
+    )
+    assert "cannot read the file" in refused(uk_fcdo.parse, tmp_path / "absent.xml").message

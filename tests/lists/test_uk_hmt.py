@@ -8,11 +8,9 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from aktsam.errors import ListFormatError
 from aktsam.lists.model import (
     Address,
     Identifier,
-    ListedEntity,
     Name,
     NameKind,
     ParsedList,
@@ -21,11 +19,11 @@ from aktsam.lists.model import (
     Schema,
 )
 from aktsam.lists.parsers import get_parser, uk_fcdo, uk_hmt
+from tests.lists.conftest import FIXTURES, LISTS, entity, refused
 
-LISTS = Path(__file__).parents[2] / "data" / "lists"
 LEGACY = LISTS / "uk-ofsi-conlist" / "sanctionsconlist.csv"
 UN_2024 = LISTS / "un-sc-consolidated" / "un_consolidated.xml"
-CURRENT = Path(__file__).parent / "fixtures" / "uk_conlist_2022.csv"
+CURRENT = FIXTURES / "uk_conlist_2022.csv"
 
 
 @pytest.fixture(scope="module")
@@ -36,12 +34,6 @@ def legacy() -> ParsedList:
 @pytest.fixture(scope="module")
 def current() -> ParsedList:
     return uk_hmt.parse(CURRENT)
-
-
-def entity(parsed: ParsedList, group_id: str) -> ListedEntity:
-    matches = [e for e in parsed.entities if e.source_id == group_id]
-    assert len(matches) == 1, group_id
-    return matches[0]
 
 
 # --- legacy file (2018-04-13, Windows-1252) ------------------------------------------------------
@@ -235,19 +227,12 @@ def _lines(path: Path, encoding: str) -> list[str]:
     return path.read_text(encoding=encoding).splitlines(keepends=True)
 
 
-def _error(path: Path) -> ListFormatError:
-    with pytest.raises(ListFormatError) as caught:
-        uk_hmt.parse(path)
-    assert caught.value.path == str(path)
-    return caught.value
-
-
 def test_missing_columns_are_named(tmp_path: Path) -> None:
     lines = _lines(CURRENT, "utf-8")
     lines[1] = lines[1].replace("Alias Quality,", "").replace("Group ID", "Group")
     broken = tmp_path / "ConList.csv"
     broken.write_text("".join(lines), encoding="utf-8")
-    error = _error(broken)
+    error = refused(uk_hmt.parse, broken)
     assert error.location == "line 2"
     assert "missing columns for the 2022 format layout: Alias Quality, Group ID" in error.message
 
@@ -257,7 +242,7 @@ def test_row_with_wrong_column_count(tmp_path: Path) -> None:
     lines[500] = lines[500].rstrip("\r\n") + ",extra\r\n"
     broken = tmp_path / "sanctionsconlist.csv"
     broken.write_text("".join(lines), encoding="cp1252", newline="")
-    error = _error(broken)
+    error = refused(uk_hmt.parse, broken)
     assert error.location == "line 501"
     assert "30 cells, the header has 29" in error.message
 
@@ -267,7 +252,7 @@ def test_unknown_group_type(tmp_path: Path) -> None:
     lines[5] = lines[5].replace(",Entity,", ",Company,")
     broken = tmp_path / "ConList.csv"
     broken.write_text("".join(lines), encoding="utf-8")
-    error = _error(broken)
+    error = refused(uk_hmt.parse, broken)
     assert error.location == "line 6, field 'Group Type'"
     assert "'Company'" in error.message
 
@@ -277,7 +262,7 @@ def test_undecodable_bytes_in_a_utf8_file(tmp_path: Path) -> None:
     raw[6] = raw[6].replace(b"ABBASIN", b"ABB\xffSIN")
     broken = tmp_path / "ConList.csv"
     broken.write_bytes(b"".join(raw))
-    error = _error(broken)
+    error = refused(uk_hmt.parse, broken)
     assert error.location == "line 7"
     assert "0xff" in error.message
 
@@ -285,20 +270,19 @@ def test_undecodable_bytes_in_a_utf8_file(tmp_path: Path) -> None:
 def test_empty_file_header_only_and_foreign_csv(tmp_path: Path) -> None:
     empty = tmp_path / "empty.csv"
     empty.write_bytes(b"")
-    assert "empty" in _error(empty).message
+    assert "empty" in refused(uk_hmt.parse, empty).message
     header_only = tmp_path / "header.csv"
     header_only.write_text("".join(_lines(CURRENT, "utf-8")[:2]), encoding="utf-8")
-    assert "no rows" in _error(header_only).message
+    assert "no rows" in refused(uk_hmt.parse, header_only).message
     other = tmp_path / "other.csv"
     other.write_text("id,name\n1,ACME\n", encoding="utf-8")
-    assert _error(other).location == "line 1"
+    assert refused(uk_hmt.parse, other).location == "line 1"
 
 
 def test_fcdo_uk_sanctions_list_is_handed_to_its_parser(tmp_path: Path) -> None:
     """FCDO files (CSV by first line or header, XML by root) go to uk_fcdo, OFSI files stay here."""
-    fixtures = Path(__file__).parent / "fixtures"
     for name in ("uk_sanctions_list.csv", "uk_sanctions_list.xml"):
-        fcdo = fixtures / name
+        fcdo = FIXTURES / name
         assert uk_hmt.parse(fcdo) == uk_fcdo.parse(fcdo)
         assert uk_hmt.parse(fcdo).entities[0].source_id == "AFG0100"  # a Unique ID, not a Group ID
     # a header-only FCDO CSV is refused by the FCDO parser, naming what is wrong
@@ -308,16 +292,16 @@ def test_fcdo_uk_sanctions_list_is_handed_to_its_parser(tmp_path: Path) -> None:
         "Last Updated,Unique ID,OFSI Group ID,UN Reference Number,Name 6,Group ID\n",
         encoding="utf-8",
     )
-    error = _error(fcdo)
+    error = refused(uk_hmt.parse, fcdo)
     assert error.location == "line 2"
     assert "missing UK Sanctions List columns: Name 1" in error.message
     # so is one without the Report Date line, recognised by its header
     fcdo.write_text("Last Updated,Unique ID,OFSI Group ID,Name 6,Group ID\n", encoding="utf-8")
-    assert "missing UK Sanctions List columns" in _error(fcdo).message
+    assert "missing UK Sanctions List columns" in refused(uk_hmt.parse, fcdo).message
     # an FCDO XML file cut short is refused by the FCDO parser, not read as an OFSI CSV
     broken = tmp_path / "UK_Sanctions_List.xml"
     broken.write_text('<?xml version="1.0"?>\n<Designations><Designation>', encoding="utf-8")
-    assert "truncated" in _error(broken).message
+    assert "truncated" in refused(uk_hmt.parse, broken).message
     # the OFSI files are not taken for FCDO ones
     assert not uk_fcdo.detect(CURRENT.read_bytes())
     assert not uk_fcdo.detect(LEGACY.read_bytes()[:4096])

@@ -8,7 +8,6 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from aktsam.errors import ListFormatError
 from aktsam.lists.model import (
     Address,
     Identifier,
@@ -21,8 +20,8 @@ from aktsam.lists.model import (
     Schema,
 )
 from aktsam.lists.parsers import get_parser, us_csl
+from tests.lists.conftest import LISTS, entity, refused
 
-LISTS = Path(__file__).parents[2] / "data" / "lists"
 CSL = LISTS / "us-csl" / "consolidated.csv"
 OFAC_NS = "{https://sanctionslistservice.ofac.treas.gov/api/PublicationPreview/exports/XML}"
 EL = "Entity List (EL) - Bureau of Industry and Security"
@@ -31,12 +30,6 @@ EL = "Entity List (EL) - Bureau of Industry and Security"
 @pytest.fixture(scope="module")
 def csl() -> ParsedList:
     return us_csl.parse(CSL)
-
-
-def entity(parsed: ParsedList, source_id: str) -> ListedEntity:
-    matches = [e for e in parsed.entities if e.source_id == source_id]
-    assert len(matches) == 1, source_id
-    return matches[0]
 
 
 def named(parsed: ParsedList, caption: str, sublist: str) -> ListedEntity:
@@ -229,25 +222,26 @@ def _broken(
     return path
 
 
-def _error(path: Path) -> ListFormatError:
-    with pytest.raises(ListFormatError) as caught:
-        us_csl.parse(path)
-    assert caught.value.path == str(path)
-    return caught.value
-
-
 def test_missing_columns_are_named(tmp_path: Path) -> None:
     header = CSL.read_text(encoding="utf-8").splitlines(keepends=True)[0]
     path = _broken(tmp_path, header=header.replace("_id,", "id,").replace(",ids", ",idents"))
-    error = _error(path)
+    error = refused(us_csl.parse, path)
     assert error.location == "line 1"
     assert error.message == "missing columns: _id, ids"
+
+
+def test_duplicate_columns_are_named(tmp_path: Path) -> None:
+    # two "name" columns: which one a row's name would be read from is arbitrary
+    header = CSL.read_text(encoding="utf-8").splitlines(keepends=True)[0]
+    path = _broken(tmp_path, header=header.replace(",ids\n", ",ids,name\n"))
+    error = refused(us_csl.parse, path)
+    assert (error.location, error.message) == ("line 1", "duplicate columns: name")
 
 
 def test_row_with_wrong_column_count(tmp_path: Path) -> None:
     lines = CSL.read_text(encoding="utf-8").splitlines(keepends=True)
     path = _broken(tmp_path, {7: lines[7].rstrip("\n") + ",surplus\n"})
-    error = _error(path)
+    error = refused(us_csl.parse, path)
     assert error.location == "line 8"
     assert "30 cells, the header has 29" in error.message
 
@@ -255,7 +249,7 @@ def test_row_with_wrong_column_count(tmp_path: Path) -> None:
 def test_unknown_type(tmp_path: Path) -> None:
     lines = CSL.read_text(encoding="utf-8").splitlines(keepends=True)
     path = _broken(tmp_path, {7: lines[7].replace(",Individual,", ",Spaceship,", 1)})
-    error = _error(path)
+    error = refused(us_csl.parse, path)
     assert error.location == "line 8, field 'type'"
     assert "'Spaceship'" in error.message
 
@@ -265,7 +259,7 @@ def test_undecodable_bytes(tmp_path: Path) -> None:
     raw[41] = raw[41].replace(b",", b"\xe9,", 1)
     path = tmp_path / "consolidated.csv"
     path.write_bytes(b"".join(raw))
-    error = _error(path)
+    error = refused(us_csl.parse, path)
     assert error.location == "line 42"
     assert "0xe9 is not UTF-8" in error.message
 
@@ -273,14 +267,14 @@ def test_undecodable_bytes(tmp_path: Path) -> None:
 def test_empty_and_header_only(tmp_path: Path) -> None:
     empty = tmp_path / "empty.csv"
     empty.write_text("\n", encoding="utf-8")
-    assert "empty" in _error(empty).message
+    assert "empty" in refused(us_csl.parse, empty).message
     header_only = tmp_path / "header.csv"
     header_only.write_text(",".join(us_csl.COLUMNS) + "\n", encoding="utf-8")
-    assert "no rows" in _error(header_only).message
+    assert "no rows" in refused(us_csl.parse, header_only).message
 
 
 def test_repeated_id_with_other_details(tmp_path: Path) -> None:
     lines = CSL.read_text(encoding="utf-8").splitlines(keepends=True)
     path = _broken(tmp_path, {1979: lines[1979].replace("BANK OF KUNLUN", "BANK OF KUNLUNG")})
-    error = _error(path)
+    error = refused(us_csl.parse, path)
     assert error.location == "line 1980, field '_id'"

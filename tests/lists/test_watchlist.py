@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
-
-import pytest
 
 from aktsam.errors import ListFormatError
 from aktsam.lists.model import Name, NameKind, Schema
 from aktsam.lists.parsers import get_parser, watchlist
+from tests.lists.conftest import refused
 
 
 def write(tmp_path: Path, text: str, *, name: str = "watchlist.csv", bom: bool = False) -> Path:
@@ -86,9 +86,7 @@ def test_mapped_columns_semicolon_delimiter_and_bom(tmp_path: Path) -> None:
 def test_unreadable_partial_date_is_refused(tmp_path: Path) -> None:
     # "00/00/1970" is the UK list convention, not a date a user's file may rely on
     text = "name,birth_date\nMax Mustermann,00/00/1970\n"
-    with pytest.raises(ListFormatError) as caught:
-        watchlist.parse(write(tmp_path, text))
-    assert caught.value.location == "line 2, field 'birth_date'"
+    assert error(write(tmp_path, text)).location == "line 2, field 'birth_date'"
 
 
 def test_explicit_delimiter_and_tab(tmp_path: Path) -> None:
@@ -116,10 +114,7 @@ def test_header_only_is_an_empty_watchlist(tmp_path: Path) -> None:
 
 
 def error(path: Path, columns: dict[str, str] | None = None) -> ListFormatError:
-    with pytest.raises(ListFormatError) as caught:
-        watchlist.parse_watchlist(path, columns)
-    assert caught.value.path == str(path)
-    return caught.value
+    return refused(partial(watchlist.parse_watchlist, columns=columns), path)
 
 
 def test_missing_name_column_and_missing_mapped_columns(tmp_path: Path) -> None:

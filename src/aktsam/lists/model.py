@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
@@ -50,7 +50,8 @@ class NameKind(StrEnum):
 
 class RelationKind(StrEnum):
     LINKED_TO = "linked_to"  # OFAC "Linked To: ..." remarks and XML relationships
-    SAME_AS = "same_as"  # e.g. an EU/UK entry citing the UN reference number of the same designation
+    # e.g. an EU/UK entry citing the UN reference number of the same designation
+    SAME_AS = "same_as"
     OWNED_BY = "owned_by"
     OWNER_OF = "owner_of"
     ASSOCIATE = "associate"
@@ -95,7 +96,8 @@ class ListedEntity:
     birth_dates: list[str] = field(default_factory=list)
     birth_places: list[str] = field(default_factory=list)
     nationalities: list[str] = field(default_factory=list)
-    countries: list[str] = field(default_factory=list)  # any country the entry ties it to (address, seat…)
+    # any country the entry ties it to (address, seat…)
+    countries: list[str] = field(default_factory=list)
     addresses: list[Address] = field(default_factory=list)
     identifiers: list[Identifier] = field(default_factory=list)
     programs: list[str] = field(default_factory=list)  # regimes / programmes, e.g. "SDGT", "IRAN"
@@ -118,12 +120,50 @@ class ListedEntity:
         return self.names[0].value if self.names else self.source_id
 
     def to_dict(self) -> dict[str, Any]:
-        data = asdict(self)
-        data["id"] = self.id
-        return data
+        """The entity as plain data, with ``id`` last: what ``dataclasses.asdict`` gives, plus ``id``.
+
+        Written out because ``asdict`` (generic, recursive, deep-copying) was most of a list import's
+        time. Keys keep the field order and enums stay enums, as with ``asdict``;
+        ``tests/lists/test_model.py`` checks the two agree on every real entity.
+        :meth:`from_dict` reads exactly these keys back.
+        """
+        return {
+            "source": self.source,
+            "source_id": self.source_id,
+            "schema": self.schema,
+            "names": [
+                {"value": n.value, "kind": n.kind, "lang": n.lang, "source": n.source}
+                for n in self.names
+            ],
+            "birth_dates": list(self.birth_dates),
+            "birth_places": list(self.birth_places),
+            "nationalities": list(self.nationalities),
+            "countries": list(self.countries),
+            "addresses": [{"full": a.full, "country": a.country} for a in self.addresses],
+            "identifiers": [
+                {"type": i.type, "value": i.value, "country": i.country, "note": i.note}
+                for i in self.identifiers
+            ],
+            "programs": list(self.programs),
+            "listed_on": self.listed_on,
+            "remarks": self.remarks,
+            "relations": [
+                {
+                    "kind": r.kind,
+                    "target": r.target,
+                    "target_source": r.target_source,
+                    "note": r.note,
+                }
+                for r in self.relations
+            ],
+            "sublist": self.sublist,
+            "url": self.url,
+            "id": self.id,
+        }
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> ListedEntity:
+        """The entity :meth:`to_dict` gave (``id`` is derived, not read back)."""
         return cls(
             source=data["source"],
             source_id=data["source_id"],
@@ -145,7 +185,9 @@ class ListedEntity:
             listed_on=data.get("listed_on"),
             remarks=data.get("remarks"),
             relations=[
-                Relation(RelationKind(r["kind"]), r["target"], r.get("target_source"), r.get("note"))
+                Relation(
+                    RelationKind(r["kind"]), r["target"], r.get("target_source"), r.get("note")
+                )
                 for r in data.get("relations", [])
             ],
             sublist=data.get("sublist"),
@@ -158,8 +200,15 @@ class ListedEntity:
         Decisions (a hit cleared as false positive) hold this hash: when a later snapshot changes the entity,
         the hash changes and the clearance no longer applies.
         """
-        payload = json.dumps(self.to_dict(), sort_keys=True, ensure_ascii=False, default=str)
+        payload = _HASH_ENCODER.encode(self.to_dict())
         return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+#: ``json.dumps(data, sort_keys=True, ensure_ascii=False, default=str)`` made once: the same text
+#: (stored hashes must not change), without building an encoder and checking for cycles per entity.
+_HASH_ENCODER = json.JSONEncoder(
+    sort_keys=True, ensure_ascii=False, default=str, check_circular=False
+)
 
 
 @dataclass(slots=True)
@@ -168,9 +217,11 @@ class ParsedList:
 
     source: str
     entities: list[ListedEntity]
-    published: str | None  # publication date/time read from the file (ISO 8601), None if the file has none
+    # publication date/time read from the file (ISO 8601), None if the file has none
+    published: str | None
     files: list[str] = field(default_factory=list)  # the file(s) read, as given
-    warnings: list[str] = field(default_factory=list)  # data oddities kept, not fatal (e.g. "3033-09-30")
+    # data oddities kept, not fatal (e.g. "3033-09-30")
+    warnings: list[str] = field(default_factory=list)
 
     def counts(self) -> dict[str, int]:
         """Entity counts by schema (and total), stored with the snapshot."""

@@ -12,16 +12,20 @@ from datetime import datetime
 from functools import lru_cache
 
 from rigour.territories import lookup_territory
+from rigour.territories.territory import Territory
 from rigour.text.scripts import codepoint_script, text_scripts
 
-_SPACE = re.compile(r"\s+")
+_ALPHA2 = re.compile(r"[a-z]{2}")
+#: "Congo (Democratic Republic)": a name, then one bracketed part
+_BRACKETED = re.compile(r"(?P<name>[^()]+?)\s*\((?P<part>[^()]+)\)")
+_BRACKETS = re.compile(r"\(.*?\)")
 
 
 def clean(value: str | None) -> str | None:
     """Collapse whitespace; empty strings and the OFAC legacy null ``-0-`` become ``None``."""
     if value is None:
         return None
-    text = _SPACE.sub(" ", value).strip()
+    text = " ".join(value.split())
     if not text or text == "-0-":
         return None
     return text
@@ -29,20 +33,62 @@ def clean(value: str | None) -> str | None:
 
 @lru_cache(maxsize=4096)
 def country_code(value: str | None) -> str | None:
-    """ISO 3166-1 alpha-2 (lower case) for a country name or code as lists write them, else ``None``.
+    """ISO 3166-1 alpha-2 (two lower-case letters) for a country as lists write it, else ``None``.
 
-    Uses rigour's territory database, which knows the UN/EU/OFAC spellings ("Iran (Islamic Republic of)",
-    "Korea, North", "Russian Federation").
+    Uses rigour's territory database, which knows the UN/EU/OFAC spellings ("Iran (Islamic Republic
+    of)", "Korea, North", "Russian Federation"). Lists also put something in brackets after a
+    country, in two ways:
+
+    * a qualifier that is part of the name: "Congo (Democratic Republic)" (the FCDO's spelling of the
+      DRC), "Sudan (South)", "China (Hong Kong)". The name is tried with the qualifier put back
+      ("Democratic Republic of the Congo" → ``cd``, "South Sudan" → ``ss``, "Hong Kong China" →
+      ``hk``) before anything else: dropping it would give another country (``cg``, ``sd``, ``cn``).
+    * a note about the country: "Germany (previous address)", "Pakistan (at time of listing)". When
+      no qualified form is a territory, the part outside the brackets is looked up (``de``, ``pk``).
+
+    Only ever an alpha-2 code, because countries are matched by code: a sub-national territory
+    gives the country it belongs to, for screening is about the country ("Crimea" → ``ua``, never
+    ``ua-cri``; "Kurdistan" → ``iq``); a former state with one successor gives the successor
+    ("RSFSR" → ``ru``, "Kazakh SSR" → ``kz``); one with several ("USSR", "Yugoslavia") and a
+    disputed region governed by none ("Kashmir") give ``None``.
     """
     text = clean(value)
     if text is None:
         return None
-    territory = lookup_territory(text)
-    if territory is None:
-        # lists write "Iran (Islamic Republic of)" and "China (Hong Kong)": try the part outside brackets
-        bare = clean(re.sub(r"\(.*?\)", "", text))
-        territory = lookup_territory(bare) if bare and bare != text else None
-    return territory.code if territory is not None else None
+    territory = lookup_territory(text) or _bracketed_territory(text)
+    return _alpha2(territory) if territory is not None else None
+
+
+def _bracketed_territory(text: str) -> Territory | None:
+    """The territory a name with a bracketed qualifier or note means (see :func:`country_code`)."""
+    bracketed = _BRACKETED.fullmatch(text)
+    if bracketed is not None:
+        name, part = bracketed["name"], bracketed["part"].strip()
+        for form in (
+            f"{part} {name}",  # Sudan (South)
+            f"{part} of {name}",  # Micronesia (Federated States)
+            f"{part} of the {name}",  # Congo (Democratic Republic)
+            f"{name}, {part}",  # Palestine (State of)
+            f"{name} {part}",  # Guinea (Bissau)
+        ):
+            territory = lookup_territory(form)
+            if territory is not None:
+                return territory
+    bare = clean(_BRACKETS.sub("", text))
+    return lookup_territory(bare) if bare and bare != text else None
+
+
+def _alpha2(territory: Territory) -> str | None:
+    """The alpha-2 code of a territory, of the country it is part of, or of its one successor."""
+    current: Territory | None = territory
+    while current is not None:
+        if _ALPHA2.fullmatch(current.code):
+            return current.code
+        current = current.parent
+    successors = territory.successors
+    if len(successors) == 1 and _ALPHA2.fullmatch(successors[0].code):
+        return successors[0].code
+    return None
 
 
 _DATE_FORMATS: tuple[tuple[str, str], ...] = (

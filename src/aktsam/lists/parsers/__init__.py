@@ -37,7 +37,16 @@ def _registry() -> dict[str, Parser]:
     }
 
 
-SOURCES: tuple[str, ...] = ("un-sc", "eu-fsf", "uk-hmt", "ofac-sdn", "ofac-cons", "us-csl", "ftm", "csv")
+SOURCES: tuple[str, ...] = (
+    "un-sc",
+    "eu-fsf",
+    "uk-hmt",
+    "ofac-sdn",
+    "ofac-cons",
+    "us-csl",
+    "ftm",
+    "csv",
+)
 
 
 def get_parser(source: str) -> Parser:

@@ -35,8 +35,6 @@ import re
 from pathlib import Path
 from typing import TypeVar
 
-from lxml import etree
-
 from aktsam.errors import ListFormatError
 from aktsam.lists.model import (
     Address,
@@ -48,6 +46,13 @@ from aktsam.lists.model import (
     Relation,
     RelationKind,
     Schema,
+)
+from aktsam.lists.parsers.xmlstream import (
+    Element,
+    check_declared_encoding,
+    check_root,
+    elements,
+    release,
 )
 from aktsam.lists.values import (
     clean,
@@ -98,47 +103,39 @@ _REGULATION_LANGUAGES = frozenset({"", "en"})
 _UN_REFERENCE = re.compile(r"\b[A-Z]{2}[ie]\.\d{3}\b")
 #: birth-year ranges wider than this are kept as their two ends, not expanded year by year
 _MAX_YEAR_SPAN = 20
-_LXML_WHERE = re.compile(r",? line \d+, column \d+$")
-
-Element = etree._Element
 _T = TypeVar("_T")
 
 
 def parse(path: Path) -> ParsedList:
     """Parse an EU FSF 1.1 full-list file; a broken file is refused whole with ListFormatError."""
     path = Path(path)
-    _check_declared_encoding(path)
+    check_declared_encoding(
+        path,
+        "the EU publishes this list in UTF-8 (the file was re-encoded or is not the EU list)",
+    )
     warnings: list[str] = []
     entities: dict[str, ListedEntity] = {}  # by logicalId, in file order
-    root: Element | None = None
-    try:
-        context = etree.iterparse(
-            str(path), events=("start", "end"), resolve_entities=False, no_network=True
+    stream = elements(path)
+    root = next(stream)
+    check_root(path, root, _ROOT, "an EU Financial Sanctions File")
+    for elem in stream:
+        if elem.tag != _ENTRY:
+            continue
+        entity = _entity(path, elem, warnings)
+        earlier = entities.get(entity.source_id)
+        if earlier is None:
+            entities[entity.source_id] = entity
+        else:
+            _absorb(earlier, entity)
+            warnings.append(
+                f"{entity.source_id}: sanctionEntity repeated at line {elem.sourceline} "
+                f"(programmes {', '.join(earlier.programs)}); merged into one entry"
+            )
+        release(elem)
+    if not entities:
+        raise ListFormatError(
+            path, f"line {root.sourceline}, <export>", "the list has no sanctionEntity entries"
         )
-        for event, elem in context:
-            if root is None:  # the first event is the root's start: refuse a foreign file at once
-                root = _check_root(path, elem)
-                continue
-            if event != "end" or elem.tag != _ENTRY:
-                continue
-            entity = _entity(path, elem, warnings)
-            earlier = entities.get(entity.source_id)
-            if earlier is None:
-                entities[entity.source_id] = entity
-            else:
-                _absorb(earlier, entity)
-                warnings.append(
-                    f"{entity.source_id}: sanctionEntity repeated at line {elem.sourceline} "
-                    f"(programmes {', '.join(earlier.programs)}); merged into one entry"
-                )
-            _release(elem)
-    except etree.XMLSyntaxError as err:
-        raise _syntax_error(path, err) from None
-    except OSError as err:
-        raise ListFormatError(path, None, f"cannot read the file: {err}") from None
-    if root is None or not entities:
-        where = f"line {root.sourceline}, <export>" if root is not None else None
-        raise ListFormatError(path, where, "the list has no sanctionEntity entries")
     published = clean(root.get("generationDate"))
     if published is None:
         warnings.append("the file has no generationDate attribute; publication date unknown")
@@ -146,74 +143,6 @@ def parse(path: Path) -> ParsedList:
 
 
 # --- reading the file ----------------------------------------------------------------------------
-
-
-def _check_declared_encoding(path: Path) -> None:
-    """Refuse an empty file, and one that declares a non-UTF-8 encoding.
-
-    The Commission publishes the FSF files in UTF-8 only. A file declaring another encoding was
-    re-saved by some tool; if that declaration lies (UTF-8 bytes labelled ISO-8859-1) libxml2 would
-    silently garble every Cyrillic and Greek name, so such a file is refused rather than misread.
-    """
-    try:
-        with path.open("rb") as handle:
-            head = handle.read(256)
-    except OSError as err:
-        raise ListFormatError(path, None, f"cannot read the file: {err}") from None
-    if not head.strip():
-        raise ListFormatError(path, "line 1", "the file is empty")
-    declared = re.match(rb"(?:\xef\xbb\xbf)?\s*<\?xml[^>]*?encoding=[\"']([A-Za-z0-9._-]+)", head)
-    if declared and declared.group(1).lower().replace(b"_", b"-") not in (b"utf-8", b"utf8"):
-        encoding = declared.group(1).decode("ascii")
-        raise ListFormatError(
-            path,
-            "line 1",
-            f"the file declares encoding {encoding}; the EU publishes this list in UTF-8 "
-            "(the file was re-encoded or is not the EU list)",
-        )
-
-
-def _check_root(path: Path, root: Element) -> Element:
-    """Refuse XML whose root is not the FSF ``<export>`` (a UN or OFAC file given by mistake)."""
-    if root.tag != _ROOT:
-        qname = etree.QName(root)
-        namespace = f" in namespace {qname.namespace}" if qname.namespace else " (no namespace)"
-        raise ListFormatError(
-            path,
-            f"line {root.sourceline}, <{qname.localname}>",
-            f"not an EU Financial Sanctions File: the root element is <{qname.localname}>"
-            f"{namespace}, expected <export> in namespace {_NS[1:-1]}",
-        )
-    return root
-
-
-def _syntax_error(path: Path, err: etree.XMLSyntaxError) -> ListFormatError:
-    """Say what libxml2's complaint most likely means: wrong encoding, truncation or bad syntax."""
-    line = err.lineno or 1
-    column = err.position[1] if err.position else 0
-    detail = _LXML_WHERE.sub("", str(err.msg or err))
-    lowered = detail.lower()
-    if "encoding" in lowered or "utf-8" in lowered:
-        what = "bytes that are not valid UTF-8 (wrong encoding?)"
-    elif line >= _line_count(path):
-        what = "the file ends before the XML is complete (truncated?)"
-    else:
-        what = "malformed XML"
-    return ListFormatError(path, f"line {line}", f"{what}: {detail} (column {column})")
-
-
-def _line_count(path: Path) -> int:
-    with path.open("rb") as handle:
-        return sum(chunk.count(b"\n") for chunk in iter(lambda: handle.read(1 << 20), b"")) + 1
-
-
-def _release(elem: Element) -> None:
-    """Free an entry once read so memory stays flat on the 20 MB file."""
-    elem.clear()
-    parent = elem.getparent()
-    if parent is not None:
-        while elem.getprevious() is not None:
-            del parent[0]
 
 
 def _location(elem: Element) -> str:

@@ -55,6 +55,7 @@ from aktsam.lists.model import (
     RelationKind,
     Schema,
 )
+from aktsam.lists.parsers.textfile import decode_utf8, read_bytes
 from aktsam.lists.values import clean, country_code, is_original_script
 
 SOURCE = "ftm"
@@ -108,10 +109,7 @@ _REMARK_PROPERTIES = ("notes", "summary", "position")
 def parse(path: Path) -> ParsedList:
     """Read FtM JSON lines; every line must be an entity with an ``id`` and a known ``schema``."""
     path = Path(path)
-    raw = path.read_bytes()
-    if not raw.strip():
-        raise ListFormatError(path, None, "the file is empty")
-    entities = list(_read(path, raw))
+    entities = _read(path, decode_utf8(path, read_bytes(path)))
     things: dict[str, _Thing] = {}
     others: list[tuple[FtmSchema, dict[str, Any]]] = []
     for schema, data in entities:
@@ -140,13 +138,7 @@ def parse(path: Path) -> ParsedList:
     )
 
 
-def _read(path: Path, raw: bytes) -> list[tuple[FtmSchema, dict[str, Any]]]:
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        where = f"line {_line_of(raw, error.start)}"
-        message = f"byte 0x{raw[error.start]:02x} is not UTF-8"
-        raise ListFormatError(path, where, message) from None
+def _read(path: Path, text: str) -> list[tuple[FtmSchema, dict[str, Any]]]:
     out: list[tuple[FtmSchema, dict[str, Any]]] = []
     seen: dict[str, int] = {}
     # split on "\n" only: str.splitlines() would also break inside strings holding U+2028
@@ -187,10 +179,6 @@ def _read(path: Path, raw: bytes) -> list[tuple[FtmSchema, dict[str, Any]]]:
     if not out:
         raise ListFormatError(path, None, "the file holds no entities")
     return out
-
-
-def _line_of(raw: bytes, offset: int) -> int:
-    return raw.count(b"\n", 0, offset) + 1
 
 
 def _listed_schema(schema: FtmSchema) -> Schema | None:

@@ -22,7 +22,8 @@ from aktsam.errors import ListFormatError
 from aktsam.lists.model import ParsedList
 from aktsam.lists.parsers.ofac_csv import CONS_SET, SDN_SET, CsvSet, find_file, parse_csv_set
 from aktsam.lists.parsers.ofac_enhanced import parse_enhanced
-from aktsam.lists.parsers.ofac_xml import check_declared_encoding, parse_classic, xml_root
+from aktsam.lists.parsers.ofac_xml import parse_classic, xml_root
+from aktsam.lists.parsers.xmlstream import refuse_declared_encoding
 
 SDN_SOURCE = "ofac-sdn"
 CONS_SOURCE = "ofac-cons"
@@ -66,7 +67,11 @@ def _dispatch(path: Path, source: str, own: CsvSet, other: CsvSet) -> ParsedList
             path, "line 1", "this is a ZIP archive: unzip it and give the XML or CSV inside"
         )
     if head.startswith(b"<"):
-        check_declared_encoding(path, head)
+        refuse_declared_encoding(
+            path,
+            head,
+            "OFAC publishes its XML in UTF-8 (the file was re-encoded or is not an OFAC list)",
+        )
         return _parse_xml(path, source)
     if path.name.lower() == other.main:
         raise ListFormatError(

@@ -53,6 +53,7 @@ from aktsam.lists.parsers.ofac_remarks import (
     schema_of,
     split_programs,
 )
+from aktsam.lists.parsers.textfile import read_bytes
 from aktsam.lists.values import clean, country_code
 
 _EOF = b"\x1a"
@@ -158,7 +159,7 @@ def read_rows(
     A missing 0x1A marker is only a warning: a set re-saved by another tool loses it, and a file
     cut inside a row fails the column count anyway; but a cut between rows cannot be seen otherwise.
     """
-    data = path.read_bytes()
+    data = read_bytes(path)
     if not data:
         raise ListFormatError(path, "line 1", "file is empty")
     if data.startswith(codecs.BOM_UTF8):

@@ -1,9 +1,8 @@
 """OFAC's classic XML (``SDN.XML``, ``CONSOLIDATED.XML``): root ``<sdnList>`` of ``<sdnEntry>``.
 
-Also the XML plumbing both OFAC XML formats share: streaming with :func:`lxml.etree.iterparse`
-(sdn.xml is 20 MB; each entry is freed once read, so memory stays flat), and refusing what is not a
-whole OFAC file (syntax errors and truncation with their line, a declared encoding other than UTF-8,
-a DOCTYPE).
+Also what both OFAC XML formats share on top of :mod:`aktsam.lists.parsers.xmlstream` (streaming,
+syntax errors and truncation with their line): reading the root to tell the two formats apart,
+refusing a DOCTYPE, and :class:`Node`, an element with its children indexed once.
 
 Format quirks:
 
@@ -22,7 +21,6 @@ Format quirks:
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -53,49 +51,8 @@ from aktsam.lists.parsers.ofac_remarks import (
     schema_of,
     split_linked_to,
 )
+from aktsam.lists.parsers.xmlstream import Element, completed, elements, source_line
 from aktsam.lists.values import clean, country_code, iso_date
-
-Element = etree._Element
-
-
-def syntax_error(path: Path, error: etree.XMLSyntaxError) -> ListFormatError:
-    """libxml2's complaint as :class:`ListFormatError`, saying what it most likely means."""
-    line = error.lineno or 1
-    column = error.position[1] if error.position else 0
-    detail = _LXML_WHERE.sub("", str(error.msg or error))
-    lowered = detail.lower()
-    if "encoding" in lowered or "utf-8" in lowered:
-        what = "bytes that are not valid UTF-8 (wrong encoding?)"
-    elif line >= _line_count(path):
-        what = "the file ends before the XML is complete (truncated?)"
-    else:
-        what = "malformed XML"
-    return ListFormatError(path, f"line {line}", f"{what}: {detail} (column {column})")
-
-
-_LXML_WHERE = re.compile(r",? line \d+, column \d+$")
-
-
-def _line_count(path: Path) -> int:
-    with path.open("rb") as stream:
-        return sum(chunk.count(b"\n") for chunk in iter(lambda: stream.read(1 << 20), b"")) + 1
-
-
-def check_declared_encoding(path: Path, head: bytes) -> None:
-    """Refuse a file that declares an encoding other than UTF-8.
-
-    OFAC publishes its XML in UTF-8. A file declaring something else was re-saved by some tool, and
-    if the declaration lies (UTF-8 bytes labelled ISO-8859-1) libxml2 would read every accented or
-    Cyrillic name as mojibake without complaint: better refused than read wrongly.
-    """
-    declared = re.match(rb"\s*<\?xml[^>]*?encoding=[\"']([A-Za-z0-9._-]+)", head)
-    if declared and declared.group(1).lower().replace(b"_", b"-") not in (b"utf-8", b"utf8"):
-        raise ListFormatError(
-            path,
-            "line 1",
-            f"the file declares encoding {declared.group(1).decode('ascii')}; OFAC publishes its "
-            "XML in UTF-8 (the file was re-encoded or is not an OFAC list)",
-        )
 
 
 def xml_root(path: Path) -> tuple[str, str, int]:
@@ -104,19 +61,14 @@ def xml_root(path: Path) -> tuple[str, str, int]:
     A DOCTYPE is refused: OFAC files have none, and its entities are left unexpanded (never read
     from disk or network), which would silently cut the names that use them.
     """
-    try:
-        with path.open("rb") as stream:
-            for _, element in etree.iterparse(stream, events=("start",), resolve_entities=False):
-                name = etree.QName(element)
-                line = element.sourceline if isinstance(element.sourceline, int) else 1
-                if element.getroottree().docinfo.doctype:
-                    raise ListFormatError(
-                        path, f"line {line}", "the file declares a DOCTYPE; OFAC XML has none"
-                    )
-                return name.namespace or "", name.localname, line
-    except etree.XMLSyntaxError as error:
-        raise syntax_error(path, error) from None
-    raise ListFormatError(path, "line 1", "no XML element found")
+    root = next(elements(path))
+    name = etree.QName(root)
+    line = source_line(root) or 1
+    if root.getroottree().docinfo.doctype:  # type: ignore[attr-defined]  # not in lxml-stubs
+        raise ListFormatError(
+            path, f"line {line}", "the file declares a DOCTYPE; OFAC XML has none"
+        )
+    return name.namespace or "", name.localname, line
 
 
 class Node:
@@ -139,8 +91,7 @@ class Node:
 
     @property
     def line(self) -> int:
-        line = self.element.sourceline  # lxml-stubs type it as "..."
-        return line if isinstance(line, int) else 0
+        return source_line(self.element)
 
     def elements(self, path: str) -> list[Element]:
         """Every element at ``path`` (``"akaList/aka"``), in document order."""
@@ -174,22 +125,8 @@ class Node:
 def iter_nodes(path: Path, namespace: str, *names: str) -> Iterator[tuple[str, Node]]:
     """``(local name, node)`` of each completed element named in ``names``, freed once used."""
     prefix = f"{{{namespace}}}" if namespace else ""
-    try:
-        with path.open("rb") as stream:
-            for _, element in etree.iterparse(
-                stream,
-                events=("end",),
-                tag=[prefix + name for name in names],
-                resolve_entities=False,
-            ):
-                yield element.tag.rpartition("}")[2], Node(element)
-                element.clear(keep_tail=True)
-                parent = element.getparent()
-                if parent is not None:
-                    while element.getprevious() is not None:
-                        del parent[0]
-    except etree.XMLSyntaxError as error:
-        raise syntax_error(path, error) from None
+    for element in completed(path, [prefix + name for name in names]):
+        yield element.tag.rpartition("}")[2], Node(element)
 
 
 def parse_classic(path: Path, source: str, namespace: str) -> ParsedList:

@@ -68,15 +68,13 @@ Decisions:
 from __future__ import annotations
 
 import csv
-import io
 import re
 from collections import Counter
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from lxml import etree
 from rigour.langs import iso_639_alpha2
 
 from aktsam.errors import ListFormatError
@@ -90,6 +88,22 @@ from aktsam.lists.model import (
     Relation,
     RelationKind,
     Schema,
+)
+from aktsam.lists.parsers.textfile import (
+    check_unique_columns,
+    csv_records,
+    csv_rows,
+    decode_utf8,
+    read_bytes,
+    read_head,
+)
+from aktsam.lists.parsers.xmlstream import (
+    Element,
+    check_root,
+    elements,
+    refuse_declared_encoding,
+    release,
+    source_line,
 )
 from aktsam.lists.values import (
     clean,
@@ -228,8 +242,6 @@ _NAME_RANK: dict[NameKind, int] = {
     NameKind.WEAK_ALIAS: 4,
     NameKind.ENRICHED: 5,
 }
-#: FCDO spellings that rigour's lookup resolves wrongly ("Congo (...)" would fall back to ``cg``).
-_COUNTRY_SPELLINGS: dict[str, str] = {"congo (democratic republic)": "cd"}
 
 _REPORT_DATE = re.compile(r"^Report\s+Date\s*:?\s*(?P<date>.*)$", re.IGNORECASE)
 _REPORT_DATE_FORMATS = ("%d-%b-%Y", "%d-%B-%Y", "%d/%m/%Y", "%Y-%m-%d", "%d %b %Y", "%d %B %Y")
@@ -241,23 +253,16 @@ _XML_HEAD = re.compile(
     rb"^(?:\xef\xbb\xbf)?\s*(?:(?:<\?.*?\?>|<!--.*?-->|<!DOCTYPE[^>]*>)\s*)*<(?P<root>[\w:.-]+)",
     re.DOTALL,
 )
-_LXML_WHERE = re.compile(r",? line \d+, column \d+$")
-
-Element = etree._Element
 
 
 def parse(path: Path) -> ParsedList:
     """Read a UK Sanctions List file, XML or CSV (told apart by content), one entity per Unique ID."""
     path = Path(path)
-    try:
-        with path.open("rb") as handle:
-            head = handle.read(4096)
-    except OSError as error:
-        raise ListFormatError(path, None, f"cannot read the file: {error}") from None
+    head = read_head(path, 4096)
     if not head.strip():
         raise ListFormatError(path, None, "the file is empty")
     if head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"):
-        return _parse_xml(path)
+        return _parse_xml(path, head)
     return _parse_csv(path)
 
 
@@ -309,8 +314,13 @@ class _Warnings:
 
 
 def _parse_csv(path: Path) -> ParsedList:
-    text = _decode(path, path.read_bytes())
-    records = _records(path, text)
+    text = decode_utf8(
+        path,
+        read_bytes(path),
+        "is not UTF-8 (the UK Sanctions List is published in UTF-8; the file was re-encoded or is "
+        "not that list)",
+    )
+    records = csv_records(path, text)
     warnings = _Warnings()
     try:
         line, first = next(records)
@@ -336,13 +346,7 @@ def _parse_csv(path: Path) -> ParsedList:
     header = [cell.strip() for cell in header]
     _check_header(path, header, line)
     designations: dict[str, _Designation] = {}
-    for line, cells in records:
-        if not any(cell.strip() for cell in cells):
-            continue
-        if len(cells) != len(header):
-            raise ListFormatError(
-                path, f"line {line}", f"row has {len(cells)} cells, the header has {len(header)}"
-            )
+    for line, cells in csv_rows(path, records, header):
         row = dict(zip(header, cells, strict=True))
         where = f"line {line}"
         unique_id = clean(row["Unique ID"])
@@ -363,35 +367,6 @@ def _parse_csv(path: Path) -> ParsedList:
     return ParsedList(SOURCE, entities, published, files=[str(path)], warnings=warnings.lines())
 
 
-def _decode(path: Path, raw: bytes) -> str:
-    """UTF-8, with or without BOM: the FCDO publishes the list in UTF-8 (it carries non-Latin names)."""
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        line = raw.count(b"\n", 0, error.start) + 1
-        raise ListFormatError(
-            path,
-            f"line {line}",
-            f"byte 0x{raw[error.start]:02x} is not UTF-8 (the UK Sanctions List is published in "
-            "UTF-8; the file was re-encoded or is not that list)",
-        ) from None
-
-
-def _records(path: Path, text: str) -> Iterator[tuple[int, list[str]]]:
-    """CSV records with the line each starts on (a quoted cell may span lines)."""
-    reader = csv.reader(io.StringIO(text, newline=""))
-    start = 1
-    while True:
-        try:
-            cells = next(reader)
-        except StopIteration:
-            return
-        except csv.Error as error:
-            raise ListFormatError(path, f"line {start}", f"not CSV: {error}") from None
-        yield start, cells
-        start = reader.line_num + 1
-
-
 def _report_date(path: Path, line: int, text: str) -> str:
     value = text.strip()
     for fmt in _REPORT_DATE_FORMATS:
@@ -405,9 +380,7 @@ def _report_date(path: Path, line: int, text: str) -> str:
 
 
 def _check_header(path: Path, header: list[str], line: int) -> None:
-    duplicates = sorted(name for name, count in Counter(header).items() if count > 1 and name)
-    if duplicates:
-        raise ListFormatError(path, f"line {line}", f"duplicate columns: {', '.join(duplicates)}")
+    check_unique_columns(path, header, line)
     present = set(header)
     missing = [name for name in REQUIRED_COLUMNS if name not in present]
     if missing:
@@ -429,44 +402,36 @@ def _ofsi_hint(cells: list[str]) -> str:
 # --- XML -----------------------------------------------------------------------------------------
 
 
-def _parse_xml(path: Path) -> ParsedList:
-    _check_declared_encoding(path)
+def _parse_xml(path: Path, head: bytes) -> ParsedList:
+    refuse_declared_encoding(path, head, "the UK Sanctions List is published in UTF-8")
     warnings = _Warnings()
     entities: list[ListedEntity] = []
     lines: dict[str, int] = {}
-    root: Element | None = None
     published: str | None = None
-    try:
-        context = etree.iterparse(
-            str(path), events=("start", "end"), resolve_entities=False, no_network=True
+    stream = elements(path)
+    root = next(stream)
+    check_root(path, root, _ROOT, "the UK Sanctions List")
+    for elem in stream:
+        if elem.getparent() is not root:
+            continue
+        if elem.tag == "DateGenerated":
+            published = _date_generated(path, elem)
+        elif elem.tag == "Designation":
+            entity = _designation(path, elem, warnings)
+            if entity.source_id in lines:
+                raise ListFormatError(
+                    path,
+                    _location(elem),
+                    f"Unique ID {entity.source_id} is used twice "
+                    f"(first at line {lines[entity.source_id]})",
+                )
+            lines[entity.source_id] = source_line(elem)
+            entities.append(entity)
+            release(elem)
+    if not entities:
+        raise ListFormatError(
+            path, f"line {root.sourceline}, <{_ROOT}>", "the list has no <Designation> elements"
         )
-        for event, elem in context:
-            if root is None:  # the first event is the root's start: refuse a foreign file at once
-                root = _check_root(path, elem)
-                continue
-            if event != "end" or elem.getparent() is not root:
-                continue
-            if elem.tag == "DateGenerated":
-                published = _date_generated(path, elem)
-            elif elem.tag == "Designation":
-                entity = _designation(path, elem, warnings)
-                if entity.source_id in lines:
-                    raise ListFormatError(
-                        path,
-                        _location(elem),
-                        f"Unique ID {entity.source_id} is used twice "
-                        f"(first at line {lines[entity.source_id]})",
-                    )
-                lines[entity.source_id] = _line(elem)
-                entities.append(entity)
-                _release(elem)
-    except etree.XMLSyntaxError as error:
-        raise _syntax_error(path, error) from None
-    except OSError as error:
-        raise ListFormatError(path, None, f"cannot read the file: {error}") from None
-    if root is None or not entities:
-        where = f"line {root.sourceline}, <{_ROOT}>" if root is not None else None
-        raise ListFormatError(path, where, "the list has no <Designation> elements")
     if published is None:
         attribute = root.get("DateGenerated") or root.get("dateGenerated")
         if attribute is not None:
@@ -474,71 +439,6 @@ def _parse_xml(path: Path) -> ParsedList:
         else:
             warnings.add("the file has no <DateGenerated>; publication date unknown")
     return ParsedList(SOURCE, entities, published, files=[str(path)], warnings=warnings.lines())
-
-
-def _check_declared_encoding(path: Path) -> None:
-    """Refuse a file that declares a non-UTF-8 encoding: the FCDO publishes UTF-8.
-
-    A lying declaration (UTF-8 bytes labelled ISO-8859-1) would make libxml2 turn every non-Latin
-    name into mojibake without any error.
-    """
-    with path.open("rb") as handle:
-        head = handle.read(256)
-    declared = re.match(rb"(?:\xef\xbb\xbf)?\s*<\?xml[^>]*?encoding=[\"']([A-Za-z0-9._-]+)", head)
-    if declared and declared.group(1).lower().replace(b"_", b"-") not in (b"utf-8", b"utf8"):
-        encoding = declared.group(1).decode("ascii")
-        raise ListFormatError(
-            path,
-            "line 1",
-            f"the file declares encoding {encoding}; the UK Sanctions List is published in UTF-8",
-        )
-
-
-def _check_root(path: Path, root: Element) -> Element:
-    if root.tag != _ROOT:
-        qname = etree.QName(root)
-        namespace = f" in namespace {qname.namespace}" if qname.namespace else ""
-        raise ListFormatError(
-            path,
-            f"line {root.sourceline}, <{qname.localname}>",
-            f"not the UK Sanctions List: the root element is <{qname.localname}>{namespace}, "
-            f"expected <{_ROOT}>",
-        )
-    return root
-
-
-def _syntax_error(path: Path, error: etree.XMLSyntaxError) -> ListFormatError:
-    """Say what libxml2's complaint most likely means: wrong encoding, truncation or bad syntax."""
-    line = error.lineno or 1
-    column = error.position[1] if error.position else 0
-    detail = _LXML_WHERE.sub("", str(error.msg or error))
-    lowered = detail.lower()
-    if "encoding" in lowered or "utf-8" in lowered:
-        what = "bytes that are not valid UTF-8 (wrong encoding?)"
-    elif line >= _line_count(path):
-        what = "the file ends before the XML is complete (truncated?)"
-    else:
-        what = "malformed XML"
-    return ListFormatError(path, f"line {line}", f"{what}: {detail} (column {column})")
-
-
-def _line_count(path: Path) -> int:
-    with path.open("rb") as handle:
-        return sum(chunk.count(b"\n") for chunk in iter(lambda: handle.read(1 << 20), b"")) + 1
-
-
-def _release(elem: Element) -> None:
-    """Free a designation once read so memory stays flat whatever the file size."""
-    elem.clear()
-    parent = elem.getparent()
-    if parent is not None:
-        while elem.getprevious() is not None:
-            del parent[0]
-
-
-def _line(elem: Element) -> int:
-    line = elem.sourceline  # lxml-stubs leave it untyped
-    return line if isinstance(line, int) else 0
 
 
 def _location(elem: Element) -> str:
@@ -593,7 +493,7 @@ def _xml_rows(designation: Element) -> list[tuple[int, dict[str, str]]]:
         row = current.get(parent)
         if row is None or column in row:
             row = current[parent] = {}
-            rows.append((_line(leaf), row))
+            rows.append((source_line(leaf), row))
         row[column] = leaf.text or ""
     return rows
 
@@ -615,22 +515,15 @@ def _joined_name(row: Mapping[str, str]) -> str | None:
     return clean(" ".join(part for column in _NAME_PARTS if (part := clean(row.get(column)))))
 
 
-def _country(text: str | None) -> str | None:
-    value = clean(text)
-    if value is None:
-        return None
-    return _COUNTRY_SPELLINGS.get(value.lower()) or country_code(value)
-
-
 def _document_country(note: str | None) -> str | None:
     """The country a document note names, wholly (``Pakistan``) or in brackets (``(Afghan) …``)."""
     if note is None:
         return None
-    whole = _country(note)
+    whole = country_code(note)
     if whole is not None:
         return whole
     for bracketed in _BRACKETED.findall(note):
-        code = _country(bracketed)
+        code = country_code(bracketed)
         if code is not None:
             return code
     return None
@@ -692,10 +585,10 @@ class _Designation:
             _add(self.birth_dates, date)
         town, birth_country = get("Town of birth"), get("Country of birth")
         _add(self.birth_places, ", ".join(part for part in (town, birth_country) if part))
-        _add(self.countries, _country(birth_country))
+        _add(self.countries, country_code(birth_country))
         nationality = get("Nationality(/ies)")
         if nationality is not None:
-            code = _country(nationality)
+            code = country_code(nationality)
             if code is None:
                 self._label("Nationality", nationality)
             _add(self.nationalities, code)
@@ -716,7 +609,7 @@ class _Designation:
             _add(self.sanctions, clean(part))
         for column, label in _LABELLED:
             self._label(label, get(column))
-        _add(self.countries, _country(get("Current believed flag of ship")))
+        _add(self.countries, country_code(get("Current believed flag of ship")))
         self._add_un_reference(get("UN Reference Number"), where, warnings)
 
     def _label(self, label: str, value: str | None) -> None:
@@ -763,7 +656,7 @@ class _Designation:
         full = ", ".join(part for part in [*parts, country_text] if part)
         if not full:
             return
-        code = _country(country_text)
+        code = country_code(country_text)
         address = Address(full, code)
         if address not in self.addresses:
             self.addresses.append(address)

@@ -51,8 +51,6 @@ Decisions:
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from collections import Counter
 from collections.abc import Iterator
@@ -74,6 +72,13 @@ from aktsam.lists.model import (
     Schema,
 )
 from aktsam.lists.parsers import uk_fcdo
+from aktsam.lists.parsers.textfile import (
+    check_unique_columns,
+    csv_records,
+    csv_rows,
+    decode_utf8_or_cp1252,
+    read_bytes,
+)
 from aktsam.lists.values import clean, country_code, iso_date
 
 SOURCE = "uk-hmt"
@@ -140,24 +145,17 @@ def parse(path: Path) -> ParsedList:
     A UK Sanctions List file (FCDO format) is parsed by :func:`uk_fcdo.parse` instead.
     """
     path = Path(path)
-    raw = path.read_bytes()
+    raw = read_bytes(path)
     if uk_fcdo.detect(raw):  # the FCDO UK Sanctions List (CSV or XML), OFSI's successor
         return uk_fcdo.parse(path)
-    text = _decode(path, raw)
-    records = _records(path, text)
+    records = csv_records(path, decode_utf8_or_cp1252(path, raw))
     published, header, first_line = _banner_and_header(path, records)
     _check_header(path, header, first_line)
     warnings = _Warnings()
     if published is None:
         warnings.add("no 'Last Updated' banner line; publication date unknown")
     groups: dict[str, _Group] = {}
-    for line, cells in records:
-        if not any(cell.strip() for cell in cells):
-            continue
-        if len(cells) != len(header):
-            raise ListFormatError(
-                path, f"line {line}", f"row has {len(cells)} cells, the header has {len(header)}"
-            )
+    for line, cells in csv_rows(path, records, header):
         row = dict(zip(header, cells, strict=True))
         group_id = clean(row["Group ID"])
         if group_id is None:
@@ -190,50 +188,6 @@ def parse(path: Path) -> ParsedList:
 # --- reading ---------------------------------------------------------------------------------
 
 
-def _decode(path: Path, raw: bytes) -> str:
-    """The text: UTF-8 (with or without BOM) if it is UTF-8, else Windows-1252 (the legacy files).
-
-    A file that is UTF-8 up to a bad byte (it already holds multi-byte UTF-8 characters) is refused
-    rather than re-read as Windows-1252, which would silently garble every non-ASCII name in it.
-    """
-    if not raw.strip():
-        raise ListFormatError(path, None, "the file is empty")
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        if any(byte >= 0x80 for byte in raw[: error.start]):
-            where = f"line {_line_of(raw, error.start)}"
-            message = f"byte 0x{raw[error.start]:02x} is not UTF-8"
-            raise ListFormatError(path, where, message) from None
-    try:
-        return raw.decode("cp1252")
-    except UnicodeDecodeError as error:
-        raise ListFormatError(
-            path,
-            f"line {_line_of(raw, error.start)}",
-            f"byte 0x{raw[error.start]:02x} is neither UTF-8 nor Windows-1252",
-        ) from None
-
-
-def _line_of(raw: bytes, offset: int) -> int:
-    return raw.count(b"\n", 0, offset) + 1
-
-
-def _records(path: Path, text: str) -> Iterator[tuple[int, list[str]]]:
-    """CSV records with the line each starts on (a quoted cell may span lines)."""
-    reader = csv.reader(io.StringIO(text, newline=""))
-    start = 1
-    while True:
-        try:
-            cells = next(reader)
-        except StopIteration:
-            return
-        except csv.Error as error:
-            raise ListFormatError(path, f"line {start}", f"not CSV: {error}") from None
-        yield start, cells
-        start = reader.line_num + 1
-
-
 def _banner_and_header(
     path: Path, records: Iterator[tuple[int, list[str]]]
 ) -> tuple[str | None, list[str], int]:
@@ -263,15 +217,7 @@ def _banner_and_header(
 
 def _check_header(path: Path, header: list[str], line: int) -> None:
     """Refuse a header that lacks a column of its layout (legacy or 2022), naming the missing."""
-    if "Unique ID" in header and "OFSI Group ID" in header:
-        raise ListFormatError(
-            path,
-            f"line {line}",
-            "this is the FCDO 'UK Sanctions List' CSV, not the OFSI Consolidated List (uk-hmt)",
-        )
-    duplicates = sorted(name for name, count in Counter(header).items() if count > 1 and name)
-    if duplicates:
-        raise ListFormatError(path, f"line {line}", f"duplicate columns: {', '.join(duplicates)}")
+    check_unique_columns(path, header, line)
     present = set(header)
     current_only = set(CURRENT_COLUMNS) - set(LEGACY_COLUMNS)
     layout, expected = (

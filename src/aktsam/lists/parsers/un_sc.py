@@ -27,8 +27,6 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from lxml import etree
-
 from aktsam.errors import ListFormatError
 from aktsam.lists.model import (
     Address,
@@ -40,6 +38,14 @@ from aktsam.lists.model import (
     Relation,
     RelationKind,
     Schema,
+)
+from aktsam.lists.parsers.xmlstream import (
+    Element,
+    check_declared_encoding,
+    check_root,
+    elements,
+    release,
+    source_line,
 )
 from aktsam.lists.values import (
     clean,
@@ -73,50 +79,44 @@ _MONTH_YEAR_NOTE = re.compile(r"[A-Za-z]{3,9}\.? \d{4}")
 _NUMBER_IN_TYPE = re.compile(r"\s*\bnumber:?\s+([A-Za-z0-9][A-Za-z0-9/.-]*)$", re.IGNORECASE)
 #: FROM_YEAR/TO_YEAR spans wider than this are kept as their two ends, not expanded year by year
 _MAX_YEAR_SPAN = 20
-_LXML_WHERE = re.compile(r",? line \d+, column \d+$")
-
-Element = etree._Element
 
 
 def parse(path: Path) -> ParsedList:
     """Parse a UN SC consolidated list; a broken file is refused whole with ListFormatError."""
     path = Path(path)
-    _check_declared_encoding(path)
+    check_declared_encoding(
+        path,
+        "the UN publishes this list in UTF-8 (the file was re-encoded or is not the UN list)",
+    )
     warnings: list[str] = []
     entities: list[ListedEntity] = []
     lines: dict[str, int] = {}
-    root: Element | None = None
-    try:
-        context = etree.iterparse(
-            str(path), events=("start", "end"), resolve_entities=False, no_network=True
+    stream = elements(path)
+    root = next(stream)
+    check_root(path, root, _ROOT, "a UN Security Council consolidated list")
+    for elem in stream:
+        if elem.tag not in _SCHEMAS:
+            continue
+        parent = elem.getparent()
+        if parent is None or parent.tag not in _CONTAINERS:
+            continue
+        entity = _entity(path, elem, warnings)
+        if entity.source_id in lines:
+            raise ListFormatError(
+                path,
+                _location(elem),
+                f"reference number {entity.source_id} is used twice "
+                f"(first at line {lines[entity.source_id]})",
+            )
+        lines[entity.source_id] = source_line(elem)
+        entities.append(entity)
+        release(elem)
+    if not entities:
+        raise ListFormatError(
+            path,
+            f"line {root.sourceline}, <{_ROOT}>",
+            "the list has no INDIVIDUAL or ENTITY entries",
         )
-        for event, elem in context:
-            if root is None:  # the first event is the root's start: refuse a foreign file at once
-                root = _check_root(path, elem)
-                continue
-            if event != "end" or elem.tag not in _SCHEMAS:
-                continue
-            parent = elem.getparent()
-            if parent is None or parent.tag not in _CONTAINERS:
-                continue
-            entity = _entity(path, elem, warnings)
-            if entity.source_id in lines:
-                raise ListFormatError(
-                    path,
-                    _location(elem),
-                    f"reference number {entity.source_id} is used twice "
-                    f"(first at line {lines[entity.source_id]})",
-                )
-            lines[entity.source_id] = elem.sourceline or 0
-            entities.append(entity)
-            _release(elem)
-    except etree.XMLSyntaxError as err:
-        raise _syntax_error(path, err) from None
-    except OSError as err:
-        raise ListFormatError(path, None, f"cannot read the file: {err}") from None
-    if root is None or not entities:
-        where = f"line {root.sourceline}, <{_ROOT}>" if root is not None else None
-        raise ListFormatError(path, where, "the list has no INDIVIDUAL or ENTITY entries")
     published = clean(root.get("dateGenerated"))
     if published is None:
         warnings.append("the file has no dateGenerated attribute; publication date unknown")
@@ -124,74 +124,6 @@ def parse(path: Path) -> ParsedList:
 
 
 # --- reading the file ----------------------------------------------------------------------------
-
-
-def _check_declared_encoding(path: Path) -> None:
-    """Refuse an empty file, and one that declares a non-UTF-8 encoding.
-
-    The UN publishes this list in UTF-8 only. A file declaring another encoding was re-saved by
-    some tool; if that declaration lies (UTF-8 bytes labelled ISO-8859-1) libxml2 would silently
-    turn every Arabic name into mojibake, so such a file is refused rather than read wrongly.
-    """
-    try:
-        with path.open("rb") as handle:
-            head = handle.read(256)
-    except OSError as err:
-        raise ListFormatError(path, None, f"cannot read the file: {err}") from None
-    if not head.strip():
-        raise ListFormatError(path, "line 1", "the file is empty")
-    declared = re.match(rb"(?:\xef\xbb\xbf)?\s*<\?xml[^>]*?encoding=[\"']([A-Za-z0-9._-]+)", head)
-    if declared and declared.group(1).lower().replace(b"_", b"-") not in (b"utf-8", b"utf8"):
-        encoding = declared.group(1).decode("ascii")
-        raise ListFormatError(
-            path,
-            "line 1",
-            f"the file declares encoding {encoding}; the UN publishes this list in UTF-8 "
-            "(the file was re-encoded or is not the UN list)",
-        )
-
-
-def _check_root(path: Path, root: Element) -> Element:
-    """Refuse XML whose root is not ``<CONSOLIDATED_LIST>`` (an EU or OFAC file by mistake)."""
-    if root.tag != _ROOT:
-        qname = etree.QName(root)
-        namespace = f" in namespace {qname.namespace}" if qname.namespace else ""
-        raise ListFormatError(
-            path,
-            f"line {root.sourceline}, <{qname.localname}>",
-            f"not a UN Security Council consolidated list: the root element is "
-            f"<{qname.localname}>{namespace}, expected <{_ROOT}>",
-        )
-    return root
-
-
-def _syntax_error(path: Path, err: etree.XMLSyntaxError) -> ListFormatError:
-    """Say what libxml2's complaint most likely means: wrong encoding, truncation or bad syntax."""
-    line = err.lineno or 1
-    column = err.position[1] if err.position else 0
-    detail = _LXML_WHERE.sub("", str(err.msg or err))
-    lowered = detail.lower()
-    if "encoding" in lowered or "utf-8" in lowered:
-        what = "bytes that are not valid UTF-8 (wrong encoding?)"
-    elif line >= _line_count(path):
-        what = "the file ends before the XML is complete (truncated?)"
-    else:
-        what = "malformed XML"
-    return ListFormatError(path, f"line {line}", f"{what}: {detail} (column {column})")
-
-
-def _line_count(path: Path) -> int:
-    with path.open("rb") as handle:
-        return sum(chunk.count(b"\n") for chunk in iter(lambda: handle.read(1 << 20), b"")) + 1
-
-
-def _release(elem: Element) -> None:
-    """Free an entry once read so memory stays flat whatever the file size."""
-    elem.clear()
-    parent = elem.getparent()
-    if parent is not None:
-        while elem.getprevious() is not None:
-            del parent[0]
 
 
 def _location(elem: Element) -> str:

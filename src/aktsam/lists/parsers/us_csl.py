@@ -33,10 +33,7 @@ Decisions:
 
 from __future__ import annotations
 
-import csv
-import io
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
 from aktsam.errors import ListFormatError
@@ -50,6 +47,13 @@ from aktsam.lists.model import (
     Relation,
     RelationKind,
     Schema,
+)
+from aktsam.lists.parsers.textfile import (
+    check_unique_columns,
+    csv_records,
+    csv_rows,
+    decode_utf8,
+    read_bytes,
 )
 from aktsam.lists.values import clean, country_code, is_original_script, iso_date
 
@@ -177,7 +181,7 @@ def sublist_code(sublist: str) -> str | None:
 def parse(path: Path) -> ParsedList:
     """Read a trade.gov ``consolidated.csv`` into one entity per row."""
     path = Path(path)
-    records = _records(path, _decode(path, path.read_bytes()))
+    records = csv_records(path, decode_utf8(path, read_bytes(path)))
     try:
         header_line, header = next(records)
     except StopIteration:
@@ -186,15 +190,10 @@ def parse(path: Path) -> ParsedList:
     missing = [name for name in COLUMNS if name not in header]
     if missing:
         raise ListFormatError(path, f"line {header_line}", f"missing columns: {', '.join(missing)}")
+    check_unique_columns(path, header, header_line)
     entities: dict[str, tuple[int, ListedEntity]] = {}
     warnings: list[str] = []
-    for line, cells in records:
-        if not any(cell.strip() for cell in cells):
-            continue
-        if len(cells) != len(header):
-            raise ListFormatError(
-                path, f"line {line}", f"row has {len(cells)} cells, the header has {len(header)}"
-            )
+    for line, cells in csv_rows(path, records, header):
         entity = _entity(path, line, dict(zip(header, cells, strict=True)), warnings)
         if entity.source_id in entities:
             first_line, first = entities[entity.source_id]
@@ -213,35 +212,6 @@ def parse(path: Path) -> ParsedList:
     newest = max((entity.listed_on for entity in listed if entity.listed_on), default=None)
     warnings.insert(0, f"the CSL states no publication date; its newest start_date is {newest}")
     return ParsedList(SOURCE, listed, None, files=[str(path)], warnings=warnings)
-
-
-# --- reading ---------------------------------------------------------------------------------
-
-
-def _decode(path: Path, raw: bytes) -> str:
-    if not raw.strip():
-        raise ListFormatError(path, None, "the file is empty")
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        line = raw.count(b"\n", 0, error.start) + 1
-        message = f"byte 0x{raw[error.start]:02x} is not UTF-8"
-        raise ListFormatError(path, f"line {line}", message) from None
-
-
-def _records(path: Path, text: str) -> Iterator[tuple[int, list[str]]]:
-    """CSV records with the line each starts on (a quoted cell may span lines)."""
-    reader = csv.reader(io.StringIO(text, newline=""))
-    start = 1
-    while True:
-        try:
-            cells = next(reader)
-        except StopIteration:
-            return
-        except csv.Error as error:
-            raise ListFormatError(path, f"line {start}", f"not CSV: {error}") from None
-        yield start, cells
-        start = reader.line_num + 1
 
 
 # --- one row ---------------------------------------------------------------------------------

@@ -27,12 +27,12 @@ from __future__ import annotations
 
 import csv
 import hashlib
-import io
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 from aktsam.errors import ListFormatError
 from aktsam.lists.model import ListedEntity, Name, NameKind, ParsedList, Schema
+from aktsam.lists.parsers.textfile import csv_records, csv_rows, decode_utf8, read_bytes
 from aktsam.lists.values import clean, country_code, is_original_script, iso_date
 
 SOURCE = "csv"
@@ -81,7 +81,7 @@ def parse_watchlist(
         raise ListFormatError(
             path, None, f"unknown fields in the column mapping: {', '.join(unknown)}"
         )
-    text = _decode(path, path.read_bytes())
+    text = decode_utf8(path, read_bytes(path), "is not UTF-8 (save the watchlist as UTF-8)")
     if not text.strip():
         raise ListFormatError(path, None, "the file is empty")
     records = _records(path, text, delimiter or _sniff(text))
@@ -93,11 +93,7 @@ def parse_watchlist(
     entities: list[ListedEntity] = []
     seen: dict[str, int] = {}
     warnings: list[str] = []
-    for line, cells in records:
-        if len(cells) != len(header):
-            raise ListFormatError(
-                path, f"line {line}", f"row has {len(cells)} cells, the header has {len(header)}"
-            )
+    for line, cells in csv_rows(path, records, header):
         row = {field: cells[position] for field, position in index.items()}
         entity = _entity(path, line, row)
         if entity.source_id in seen:
@@ -112,15 +108,6 @@ def parse_watchlist(
     return ParsedList(SOURCE, entities, None, files=[str(path)], warnings=warnings)
 
 
-def _decode(path: Path, raw: bytes) -> str:
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        line = raw.count(b"\n", 0, error.start) + 1
-        message = f"byte 0x{raw[error.start]:02x} is not UTF-8 (save the watchlist as UTF-8)"
-        raise ListFormatError(path, f"line {line}", message) from None
-
-
 def _sniff(text: str) -> str:
     header = text.lstrip().splitlines()[0]
     try:
@@ -130,19 +117,10 @@ def _sniff(text: str) -> str:
 
 
 def _records(path: Path, text: str, delimiter: str) -> Iterator[tuple[int, list[str]]]:
-    """CSV records with the line each starts on (a quoted cell may span lines)."""
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
-    start = 1
-    while True:
-        try:
-            cells = next(reader)
-        except StopIteration:
-            return
-        except csv.Error as error:
-            raise ListFormatError(path, f"line {start}", f"not CSV: {error}") from None
-        if any(cell.strip() for cell in cells):  # blank lines, even before the header, are skipped
-            yield start, cells
-        start = reader.line_num + 1
+    """The CSV records with a non-blank cell (blank lines, even before the header, are skipped)."""
+    for line, cells in csv_records(path, text, delimiter):
+        if any(cell.strip() for cell in cells):
+            yield line, cells
 
 
 def _column_index(
