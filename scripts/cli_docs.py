@@ -1,7 +1,7 @@
 """Write docs/cli.md from the real ``--help`` of every aktsam command (tests fail when it is out of date).
 
-    .venv/bin/python scripts/cli_docs.py          # rewrite docs/cli.md
-    .venv/bin/python scripts/cli_docs.py --check  # exit 1 if docs/cli.md differs
+.venv/bin/python scripts/cli_docs.py          # rewrite docs/cli.md
+.venv/bin/python scripts/cli_docs.py --check  # exit 1 if docs/cli.md differs
 """
 
 from __future__ import annotations
@@ -9,7 +9,6 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
-
 from typing import Any
 
 import typer.main
@@ -56,7 +55,9 @@ def main() -> int:
     text = render()
     if "--check" in sys.argv:
         if not DOC.exists() or DOC.read_text(encoding="utf-8") != text:
-            print(f"{DOC} is out of date: run .venv/bin/python scripts/cli_docs.py", file=sys.stderr)
+            print(
+                f"{DOC} is out of date: run .venv/bin/python scripts/cli_docs.py", file=sys.stderr
+            )
             return 1
         return 0
     DOC.write_text(text, encoding="utf-8")

@@ -8,7 +8,9 @@ from pathlib import Path
 from tests.cli.conftest import Invoke
 
 
-def test_import_bad_file_keeps_previous_snapshot(fresh_cli: Invoke, lists_dir: Path, tmp_path: Path) -> None:
+def test_import_bad_file_keeps_previous_snapshot(
+    fresh_cli: Invoke, lists_dir: Path, tmp_path: Path
+) -> None:
     old = lists_dir / "un-sc-consolidated" / "un_consolidated.xml"
     result = fresh_cli("lists", "import", str(old), "--source", "un-sc")
     assert result.exit_code == 0, result.output
@@ -25,21 +27,31 @@ def test_import_bad_file_keeps_previous_snapshot(fresh_cli: Invoke, lists_dir: P
 
 def test_import_then_diff(fresh_cli: Invoke, lists_dir: Path) -> None:
     folder = lists_dir / "un-sc-consolidated"
-    assert fresh_cli("lists", "import", str(folder / "un_consolidated.xml"), "-s", "un-sc").exit_code == 0
-    assert fresh_cli("lists", "import", str(folder / "UN_consolidated.xml"), "-s", "un-sc").exit_code == 0
+    assert (
+        fresh_cli("lists", "import", str(folder / "un_consolidated.xml"), "-s", "un-sc").exit_code
+        == 0
+    )
+    assert (
+        fresh_cli("lists", "import", str(folder / "UN_consolidated.xml"), "-s", "un-sc").exit_code
+        == 0
+    )
     again = fresh_cli("lists", "import", str(folder / "UN_consolidated.xml"), "-s", "un-sc")
     assert "unchanged" in again.output
     result = fresh_cli("lists", "diff", "--source", "un-sc", "--json")
     assert result.exit_code == 0, result.output
     payload = json.loads(result.output)
-    assert payload["old"].startswith("un-sc@2024-05-15") and payload["new"].startswith("un-sc@2026-02-27")
+    assert payload["old"].startswith("un-sc@2024-05-15") and payload["new"].startswith(
+        "un-sc@2026-02-27"
+    )
     counts = payload["counts"]
     assert counts["added"] - counts["removed"] == 1003 - 875
     assert counts["added"] + counts["changed"] + counts["unchanged"] == 1003
 
 
 def test_unknown_source_is_named(fresh_cli: Invoke, lists_dir: Path) -> None:
-    result = fresh_cli("lists", "import", str(lists_dir / "us-csl" / "consolidated.csv"), "-s", "us-xyz")
+    result = fresh_cli(
+        "lists", "import", str(lists_dir / "us-csl" / "consolidated.csv"), "-s", "us-xyz"
+    )
     assert result.exit_code == 2 and "unknown list source 'us-xyz'" in result.output
 
 

@@ -59,7 +59,15 @@ def test_screen_file_csv_to_csv_and_xlsx(cli: Invoke, tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     with out.open(encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
-    required = ["query_id", "score", "list", "source_id", "entity_id", "entity_name", "matched_name"]
+    required = [
+        "query_id",
+        "score",
+        "list",
+        "source_id",
+        "entity_id",
+        "entity_name",
+        "matched_name",
+    ]
     assert list(rows[0])[: len(required)] == required
     assert {r["query_id"] for r in rows} == {"C-1", "C-3"}
     assert all(float(r["score"]) >= 0.7 for r in rows)
@@ -70,13 +78,17 @@ def test_screen_file_csv_to_csv_and_xlsx(cli: Invoke, tmp_path: Path) -> None:
     assert sheet is not None and sheet.max_row == len(rows) + 1
 
 
-def test_screen_file_bad_row_names_file_row_field_and_writes_nothing(cli: Invoke, tmp_path: Path) -> None:
+def test_screen_file_bad_row_names_file_row_field_and_writes_nothing(
+    cli: Invoke, tmp_path: Path
+) -> None:
     parties = tmp_path / "parties.csv"
     parties.write_text("id,name,country\nC-1,Hikvision,CN\nC-2,Dahua,Narnia\n", encoding="utf-8")
     out = tmp_path / "hits.csv"
     result = cli("screen-file", str(parties), "--output", str(out))
     assert result.exit_code == 2
-    assert f"{parties}: row 3: field 'country': unknown country 'Narnia'" in " ".join(result.output.split())
+    assert f"{parties}: row 3: field 'country': unknown country 'Narnia'" in " ".join(
+        result.output.split()
+    )
     assert not out.exists()
 
 
@@ -85,15 +97,26 @@ def test_screen_file_maps_columns(cli: Invoke, tmp_path: Path) -> None:
     parties.write_text("Kundennr,Firma\n1001,HIKVISION\n", encoding="utf-8")
     out = tmp_path / "hits.json"
     result = cli(
-        "screen-file", str(parties), "-o", str(out), "--id-column", "Kundennr", "--name-column", "Firma"
+        "screen-file",
+        str(parties),
+        "-o",
+        str(out),
+        "--id-column",
+        "Kundennr",
+        "--name-column",
+        "Firma",
     )
     assert result.exit_code == 0, result.output
     assert {h["query_id"] for h in json.loads(out.read_text(encoding="utf-8"))} == {"1001"}
 
 
 def test_compare_pair_and_file(cli: Invoke, tmp_path: Path) -> None:
-    result = cli("compare", "Hangzhou Hikvision Digital Technology Co Ltd",
-                 "Hangzhou Hikvision Digital Technology Co., Ltd.", "--json")
+    result = cli(
+        "compare",
+        "Hangzhou Hikvision Digital Technology Co Ltd",
+        "Hangzhou Hikvision Digital Technology Co., Ltd.",
+        "--json",
+    )
     assert result.exit_code == 0
     assert json.loads(result.output)["score"] >= 0.95
     pairs = tmp_path / "pairs.csv"
@@ -107,15 +130,25 @@ def test_compare_pair_and_file(cli: Invoke, tmp_path: Path) -> None:
     assert cli("compare", "--file", str(pairs), "--output", str(out)).exit_code == 0
     with out.open(encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
-    assert [list(r) for r in rows][0] == ["name1", "name2", "schema", "score"]
+    assert list(rows[0]) == ["name1", "name2", "schema", "score"]
     assert float(rows[0]["score"]) > float(rows[1]["score"])
 
 
 def test_hits_clear_then_screen_shows_cleared_and_list(cli: Invoke) -> None:
     payload = json.loads(cli("screen", "HIKVISION", "--party", "cli-p1", "--json").output)
     entity = payload["results"][0]["hits"][0]["entity_id"]
-    result = cli("hits", "clear", "--party", "cli-p1", "--entity", entity,
-                 "--reason", "Different company", "--by", "alice")
+    result = cli(
+        "hits",
+        "clear",
+        "--party",
+        "cli-p1",
+        "--entity",
+        entity,
+        "--reason",
+        "Different company",
+        "--by",
+        "alice",
+    )
     assert result.exit_code == 0 and "false_positive recorded" in result.output
     payload = json.loads(cli("screen", "HIKVISION", "--party", "cli-p1", "--json").output)
     cleared = next(h for h in payload["results"][0]["hits"] if h["entity_id"] == entity)
@@ -127,8 +160,18 @@ def test_hits_clear_then_screen_shows_cleared_and_list(cli: Invoke) -> None:
 
 
 def test_every_command_has_help(cli: Invoke) -> None:
-    for args in (["screen"], ["screen-file"], ["compare"], ["lists", "import"], ["lists", "update"],
-                 ["lists", "status"], ["lists", "diff"], ["lists", "snapshots"], ["hits", "clear"],
-                 ["hits", "confirm"], ["hits", "list"]):
+    for args in (
+        ["screen"],
+        ["screen-file"],
+        ["compare"],
+        ["lists", "import"],
+        ["lists", "update"],
+        ["lists", "status"],
+        ["lists", "diff"],
+        ["lists", "snapshots"],
+        ["hits", "clear"],
+        ["hits", "confirm"],
+        ["hits", "list"],
+    ):
         result = cli(*args, "--help")
         assert result.exit_code == 0 and "Usage" in result.output, args

@@ -23,14 +23,13 @@ def screener(bundled_settings: Settings) -> Iterator[Screener]:
     opened.store.close()
 
 
-def entity_list_hits(run_hits: list[object]) -> list[object]:
-    return [h for h in run_hits if getattr(getattr(h, "hit"), "sublist", "") and
-            "Entity List" in (getattr(getattr(h, "hit"), "sublist") or "")]
-
-
 @pytest.mark.parametrize(
     "name",
-    ["Hangzhou Hikvision Digital Technology Co Ltd", "杭州海康威视数字技术股份有限公司", "HIKVISION"],
+    [
+        "Hangzhou Hikvision Digital Technology Co Ltd",
+        "杭州海康威视数字技术股份有限公司",
+        "HIKVISION",
+    ],
 )
 def test_hikvision_in_any_script_finds_the_entity_list_entry(screener: Screener, name: str) -> None:
     run = screener.screen(name, record=False)
@@ -89,8 +88,11 @@ def test_run_is_recorded_with_snapshots_and_hits(screener: Screener) -> None:
 def test_cleared_hit_stays_cleared_for_that_party_only(screener: Screener) -> None:
     first = screener.screen("HIKVISION", party_id="fp-1", record=False).results[0].hits[0]
     decision = screener.decide(
-        party_id="fp-1", entity_id=first.entity_id, decision="false_positive",
-        reason="Our customer is a reseller, not the maker", actor="analyst",
+        party_id="fp-1",
+        entity_id=first.entity_id,
+        decision="false_positive",
+        reason="Our customer is a reseller, not the maker",
+        actor="analyst",
     )
     assert decision.snapshot_id == first.snapshot_id and decision.content_hash
     again = screener.screen("HIKVISION", party_id="fp-1", record=False).results[0]
@@ -105,7 +107,9 @@ def test_cleared_hit_stays_cleared_for_that_party_only(screener: Screener) -> No
 def test_confirmation_overrides_clearance(screener: Screener) -> None:
     hit = screener.screen("HIKVISION", party_id="cf-1", record=False).results[0].hits[0]
     for decision in ("false_positive", "confirmed"):
-        screener.decide(party_id="cf-1", entity_id=hit.entity_id, decision=decision, reason="r", actor="a")
+        screener.decide(
+            party_id="cf-1", entity_id=hit.entity_id, decision=decision, reason="r", actor="a"
+        )
     again = screener.screen("HIKVISION", party_id="cf-1", record=False).results[0]
     assert next(h for h in again.hits if h.entity_id == hit.entity_id).status == "confirmed"
 
@@ -113,7 +117,11 @@ def test_confirmation_overrides_clearance(screener: Screener) -> None:
 def test_decision_on_entity_not_in_force_is_refused(screener: Screener) -> None:
     with pytest.raises(InputError, match="not in the current"):
         screener.decide(
-            party_id="x", entity_id="un-sc:QDi.999999", decision="false_positive", reason="r", actor="a"
+            party_id="x",
+            entity_id="un-sc:QDi.999999",
+            decision="false_positive",
+            reason="r",
+            actor="a",
         )
 
 
@@ -130,14 +138,23 @@ def test_clearance_lapses_when_the_listing_changes(screener: Screener) -> None:
 
     hit = screener.screen("HIKVISION", party_id="lapse-1", record=False).results[0].hits[0]
     made = screener.decide(
-        party_id="lapse-1", entity_id=hit.entity_id, decision="false_positive",
-        reason="cleared against an older listing", actor="analyst",
+        party_id="lapse-1",
+        entity_id=hit.entity_id,
+        decision="false_positive",
+        reason="cleared against an older listing",
+        actor="analyst",
     )
-    with screener.store.session() as session:  # as if the entity read differently when it was cleared
+    with (
+        screener.store.session() as session
+    ):  # as if the entity read differently when it was cleared
         session.execute(
-            sa.update(HitDecisionRow).where(HitDecisionRow.id == made.id).values(content_hash="0" * 64)
+            sa.update(HitDecisionRow)
+            .where(HitDecisionRow.id == made.id)
+            .values(content_hash="0" * 64)
         )
     again = screener.screen("HIKVISION", party_id="lapse-1", record=False).results[0]
     lapsed = next(h for h in again.hits if h.entity_id == hit.entity_id)
     assert lapsed.status == "open"
-    assert lapsed.decision is not None and lapsed.decision.reason == "cleared against an older listing"
+    assert (
+        lapsed.decision is not None and lapsed.decision.reason == "cleared against an older listing"
+    )

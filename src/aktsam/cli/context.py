@@ -19,6 +19,7 @@ from aktsam.errors import AktsamError
 from aktsam.settings import Settings
 from aktsam.store.db import Store, open_store
 
+
 @cache
 def console() -> Console:
     """Standard output; created on first use so ``COLUMNS`` set by a caller (or a test) is honoured."""
