@@ -1,0 +1,453 @@
+"""Scoring one query name form against one listed name.
+
+Tokens are aligned order-free and one-to-one, greedily by similarity (then by weight): exact matches,
+fuzzy matches from the vocabulary's expansions, initials against initials or first letters, and compounds
+("sber bank" against "sberbank", "jongun" against "jong un"). The name score combines two weighted
+coverages, each the matched share of that side's token weights (matches counted at their similarity):
+
+``base = listed_coverage ** s * query_coverage ** (1 - s)``  (``s`` = ``LISTED_COVERAGE_SHARE``)
+
+Name-level adjustments follow: thin evidence, name kind, word order (organisations), short queries. The
+entity-level qualifiers are in :mod:`aktsam.screening.qualifiers`.
+
+:func:`name_score` (the hot path) returns a float; :func:`explain_name` repeats the same computation and
+records every step, for the few names that become hits. Both take the listed name as token ids and flags
+precomputed by the index.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from aktsam.lists.model import NameKind
+from aktsam.screening import weights as W
+from aktsam.screening.explain import Adjustment, Explanation, TokenPair
+from aktsam.screening.names import NameForm
+from aktsam.screening.vocabulary import Vocabulary, is_patronymic
+
+#: One possible alignment step: (similarity, listed weight, query bit mask, listed bit mask, query weight,
+#: first query position, first listed position, kind)
+Edge = tuple[float, float, int, int, float, int, int, int]
+
+_SINGLE, _INITIAL, _JOIN, _SPLIT = 0, 1, 2, 3
+_MATCH_NAMES = {_SINGLE: "fuzzy", _INITIAL: "initial", _JOIN: "compound", _SPLIT: "compound"}
+
+#: How a listed name's one-letter tokens behave (the ``letters`` argument of the scorer).
+NO_LETTERS = 0  # the name has no one-letter token
+INITIALS = 1  # person (or unknown) name: letters are initials, matching words that start with them
+NAME_LETTERS = 2  # organisation/object name: letters are name parts, weighed up and matched exactly
+
+_KIND_FEATURES = {
+    NameKind.WEAK_ALIAS: "weak_alias",
+    NameKind.ENRICHED: "enriched_alias",
+    NameKind.FORMER: "former_name",
+}
+
+
+def is_initial(token: str) -> bool:
+    """A one-letter token (a single digit is a number, not an initial)."""
+    return len(token) == 1 and token.isalpha()
+
+
+@dataclass(frozen=True, slots=True)
+class PreparedForm:
+    """A query name form with everything scoring and retrieval need, for one vocabulary."""
+
+    form: NameForm
+    tokens: tuple[str, ...]
+    #: weight of each query token, and their sum
+    weights: tuple[float, ...]
+    total: float
+    #: per query position: listed token id -> similarity
+    expansions: tuple[Mapping[int, float], ...]
+    #: listed id -> positions i where ``tokens[i] + tokens[i + 1]`` is that listed token
+    joins: Mapping[int, tuple[int, ...]]
+    #: (i, listed id, listed id): ``tokens[i]`` written as two listed words
+    splits: tuple[tuple[int, int, int], ...]
+    #: joins and splits for retrieval: (listed id, query positions, second listed id of a split or -1)
+    compounds: tuple[tuple[int, int, int], ...]
+    #: positions of initials
+    initial_positions: tuple[int, ...]
+    #: one short token or initials only: needs an exact full-name match
+    short: bool
+    sorted_tokens: tuple[str, ...]
+    #: the most listed weight the query can match through common tokens (read via prefix postings),
+    #: and the query positions that can match a common token
+    common_cap: float
+    common_positions: int
+
+
+def prepare_form(
+    form: NameForm, vocab: Vocabulary, common: Sequence[bool] | None = None
+) -> PreparedForm:
+    """Expand the tokens of ``form`` against ``vocab`` (expansions are memoised by the vocabulary).
+
+    ``common`` (the index's common-token flags) is only needed for candidate retrieval.
+    """
+    tokens = form.tokens
+    weights = vocab.weights
+    index = vocab.index
+    expansions = tuple(vocab.expand(token) for token in tokens)
+    caps: dict[int, float] = {}  # query position -> most it adds through a common token
+    common_positions = 0
+    if common is not None:
+        for i, token in enumerate(tokens):
+            initial = is_initial(token)
+            for tid, sim in expansions[i].items():
+                if common[tid]:
+                    contribution = sim * _retrieval_weight(weights[tid], initial)
+                    if contribution > caps.get(i, 0.0):
+                        caps[i] = contribution
+                    common_positions |= 1 << i
+    joins: dict[int, list[int]] = {}
+    for i in range(len(tokens) - 1):
+        if len(tokens[i]) > 1 and len(tokens[i + 1]) > 1:
+            joined = index.get(tokens[i] + tokens[i + 1])
+            if joined is not None:
+                joins.setdefault(joined, []).append(i)
+                if common is not None and common[joined]:
+                    caps[i] = max(caps.get(i, 0.0), weights[joined])
+                    common_positions |= 3 << i
+    splits: list[tuple[int, int, int]] = []
+    for i, token in enumerate(tokens):
+        if token in index or len(token) < 2 * W.SPLIT_MIN_PART_LENGTH:
+            continue
+        for cut in range(W.SPLIT_MIN_PART_LENGTH, len(token) - W.SPLIT_MIN_PART_LENGTH + 1):
+            left = index.get(token[:cut])
+            right = index.get(token[cut:])
+            if left is not None and right is not None and left != right:
+                splits.append((i, left, right))
+                if common is not None and (common[left] or common[right]):
+                    caps[i] = max(caps.get(i, 0.0), weights[left] + weights[right])
+                    common_positions |= 1 << i
+    query_weights = tuple(vocab.weight_of(t) for t in tokens)
+    compounds = [(tid, 3 << i, -1) for tid, positions in joins.items() for i in positions]
+    compounds += [(left, 1 << i, right) for i, left, right in splits]
+    return PreparedForm(
+        form=form,
+        tokens=tokens,
+        weights=query_weights,
+        total=sum(query_weights),
+        expansions=expansions,
+        joins={tid: tuple(positions) for tid, positions in joins.items()},
+        splits=tuple(splits),
+        compounds=tuple(compounds),
+        initial_positions=tuple(i for i, t in enumerate(tokens) if is_initial(t)),
+        short=bool(tokens)
+        and (
+            (len(tokens) == 1 and len(tokens[0]) <= W.SHORT_QUERY_MAX_LENGTH)
+            or all(len(t) == 1 for t in tokens)
+        ),
+        sorted_tokens=tuple(sorted(tokens)),
+        common_cap=sum(caps.values()),
+        common_positions=common_positions,
+    )
+
+
+def _retrieval_weight(weight: float, initial: bool) -> float:
+    # an initial retrieves the names holding that letter, where it may be an organisation's name part
+    return max(weight, W.ORGANIZATION_LETTER_WEIGHT) if initial else weight
+
+
+def retrieval_entries(pf: PreparedForm, vocab: Vocabulary) -> list[tuple[int, float, int, float]]:
+    """Every listed token ``pf`` retrieves names through: (listed id, most listed weight it can match,
+    bit mask of the query positions it matches, best similarity)."""
+    weights = vocab.weights
+    merged: dict[int, tuple[float, int, float]] = {}
+    for i, expansion in enumerate(pf.expansions):
+        initial = is_initial(pf.tokens[i])
+        bit = 1 << i
+        for tid, sim in expansion.items():
+            contribution = sim * _retrieval_weight(weights[tid], initial)
+            found = merged.get(tid)
+            if found is None:
+                merged[tid] = (contribution, bit, sim)
+            else:
+                merged[tid] = (max(found[0], contribution), found[1] | bit, max(found[2], sim))
+    for first, positions, second in pf.compounds:
+        contribution = weights[first] + (weights[second] if second >= 0 else 0.0)
+        for tid in (first, second):
+            if tid < 0:
+                continue
+            found = merged.get(tid)
+            if found is None:
+                merged[tid] = (contribution, positions, 1.0)
+            else:
+                merged[tid] = (max(found[0], contribution), found[1] | positions, 1.0)
+    return [(tid, c, where, sim) for tid, (c, where, sim) in merged.items()]
+
+
+def listed_weights(tids: Sequence[int], letters: int, vocab: Vocabulary) -> list[float]:
+    """Weights of a listed name's tokens (one-letter name parts of organisations weighed up)."""
+    weights = vocab.weights
+    if letters != NAME_LETTERS:
+        return [weights[t] for t in tids]
+    tokens = vocab.tokens
+    return [
+        max(weights[t], W.ORGANIZATION_LETTER_WEIGHT) if is_initial(tokens[t]) else weights[t]
+        for t in tids
+    ]
+
+
+def patronymic_bits(tokens: Sequence[str]) -> int:
+    """Bit mask of the positions of ``tokens`` that look like patronymics."""
+    bits = 0
+    for position, token in enumerate(tokens):
+        if is_patronymic(token):
+            bits |= 1 << position
+    return bits
+
+
+def min_evidence(person: bool) -> float:
+    """Matched listed weight a name needs for its full score (stricter for persons' names)."""
+    return W.MIN_EVIDENCE_PERSON if person else W.MIN_EVIDENCE_OTHER
+
+
+def base_score(listed_coverage: float, query_coverage: float) -> float:
+    """Weighted geometric mean of the two coverages (each clipped to [0, 1])."""
+    listed_coverage = min(listed_coverage, 1.0)
+    query_coverage = min(query_coverage, 1.0)
+    if listed_coverage <= 0.0 or query_coverage <= 0.0:
+        return 0.0
+    share = W.LISTED_COVERAGE_SHARE
+    result: float = listed_coverage**share * query_coverage ** (1.0 - share)
+    return result
+
+
+def _edges(pf: PreparedForm, tids: Sequence[int], letters: int, vocab: Vocabulary) -> list[Edge]:
+    """Every way a query token (or two) can meet a listed token (or two)."""
+    weights = vocab.weights
+    lweights = listed_weights(tids, letters, vocab) if letters == NAME_LETTERS else None
+    qweights = pf.weights
+    expansions = pf.expansions
+    edges: list[Edge] = []
+    for j, tid in enumerate(tids):
+        for i, expansion in enumerate(expansions):
+            sim = expansion.get(tid)
+            if sim is not None:
+                weight = weights[tid] if lweights is None else lweights[j]
+                edges.append((sim, weight, 1 << i, 1 << j, qweights[i], i, j, _SINGLE))
+    if pf.initial_positions or letters == INITIALS:
+        tokens = vocab.tokens
+        for i, qtok in enumerate(pf.tokens):
+            qinitial = len(qtok) == 1
+            for j, tid in enumerate(tids):
+                ltok = tokens[tid]
+                if qtok[0] != ltok[0] or not ltok[0].isalpha():
+                    continue
+                linitial = len(ltok) == 1
+                if (qinitial and not linitial) or (
+                    linitial and not qinitial and letters == INITIALS
+                ):
+                    weight = weights[tid] if lweights is None else lweights[j]
+                    edges.append(
+                        (W.INITIAL_SIMILARITY, weight, 1 << i, 1 << j, qweights[i], i, j, _INITIAL)
+                    )
+    if pf.joins:
+        joins = pf.joins
+        for j, tid in enumerate(tids):
+            positions = joins.get(tid)
+            if positions is not None:
+                for i in positions:
+                    both = qweights[i] + qweights[i + 1]
+                    edges.append((1.0, weights[tid], 3 << i, 1 << j, both, i, j, _JOIN))
+    for i, left, right in pf.splits:
+        if left in tids and right in tids:
+            jl, jr = tids.index(left), tids.index(right)
+            both = weights[left] + weights[right]
+            lbits = (1 << jl) | (1 << jr)
+            edges.append((1.0, both, 1 << i, lbits, qweights[i], i, min(jl, jr), _SPLIT))
+    return edges
+
+
+def _align(edges: list[Edge]) -> tuple[list[Edge], float, float, int]:
+    """Greedy one-to-one alignment: (edges taken, listed mass, query mass, listed positions used)."""
+    if len(edges) > 1:
+        edges.sort(reverse=True)
+    used_q = used_l = 0
+    listed_mass = query_mass = 0.0
+    taken: list[Edge] = []
+    for edge in edges:
+        if edge[2] & used_q or edge[3] & used_l:
+            continue
+        used_q |= edge[2]
+        used_l |= edge[3]
+        listed_mass += edge[0] * edge[1]
+        query_mass += edge[0] * edge[4]
+        taken.append(edge)
+    return taken, listed_mass, query_mass, used_l
+
+
+def _inversions(taken: Sequence[Edge]) -> tuple[int, int]:
+    """Pairs of aligned tokens in a different order on the two sides, and the number of pairs."""
+    positions = [edge[6] for edge in sorted(taken, key=lambda e: e[5])]
+    count = len(positions)
+    inverted = sum(
+        1 for a in range(count) for b in range(a + 1, count) if positions[a] > positions[b]
+    )
+    return inverted, count * (count - 1) // 2
+
+
+def _missing_patronymics(
+    patronymics: int, used_l: int, tids: Sequence[int], letters: int, vocab: Vocabulary
+) -> float:
+    """Listed weight left out for unmatched patronymics (``1 - UNMATCHED_PATRONYMIC_FACTOR`` of each)."""
+    missing = patronymics & ~used_l
+    if not missing:
+        return 0.0
+    weights = listed_weights(tids, letters, vocab)
+    share = 1.0 - W.UNMATCHED_PATRONYMIC_FACTOR
+    return sum(weights[j] * share for j in range(len(tids)) if missing >> j & 1)
+
+
+def _exact_full(pf: PreparedForm, tids: Sequence[int], vocab: Vocabulary) -> bool:
+    tokens = vocab.tokens
+    return pf.sorted_tokens == tuple(sorted(tokens[t] for t in tids))
+
+
+def name_score(
+    pf: PreparedForm,
+    tids: Sequence[int],
+    listed_total: float,
+    kind_factor: float,
+    person: bool,
+    letters: int,
+    patronymics: int,
+    vocab: Vocabulary,
+) -> float:
+    """Score of one query form against one listed name, name-level adjustments included.
+
+    ``listed_total``: sum of the listed name's token weights (:func:`listed_weights`); ``person``: the name
+    is a person's (word order free, stricter evidence); ``letters``: how its one-letter tokens behave;
+    ``patronymics``: bit mask of its patronymic positions (:func:`patronymic_bits`).
+    """
+    edges = _edges(pf, tids, letters, vocab)
+    if not edges:
+        return 0.0
+    taken, listed_mass, query_mass, used_l = _align(edges)
+    if patronymics:
+        listed_total -= _missing_patronymics(patronymics, used_l, tids, letters, vocab)
+    if listed_total <= 0.0 or pf.total <= 0.0:
+        return 0.0
+    score = base_score(listed_mass / listed_total, query_mass / pf.total)
+    evidence = W.MIN_EVIDENCE_PERSON if person else W.MIN_EVIDENCE_OTHER
+    if listed_mass < evidence:
+        score *= (listed_mass / evidence) ** W.EVIDENCE_EXPONENT
+    score *= kind_factor
+    if not person and len(taken) > 1:
+        inverted, pairs = _inversions(taken)
+        if inverted:
+            score -= W.ORGANIZATION_ORDER_PENALTY * inverted / pairs
+    if pf.short and score > W.SHORT_QUERY_CAP and not _exact_full(pf, tids, vocab):
+        score = W.SHORT_QUERY_CAP
+    return score
+
+
+@dataclass(frozen=True, slots=True)
+class ListedNameInfo:
+    """What the explanation says about the listed side of a comparison."""
+
+    value: str
+    kind: NameKind
+    lang: str | None
+    source: str | None
+    legal_forms: tuple[str, ...]
+
+
+def explain_name(
+    pf: PreparedForm,
+    tids: Sequence[int],
+    listed_total: float,
+    person: bool,
+    letters: int,
+    patronymics: int,
+    vocab: Vocabulary,
+    listed: ListedNameInfo,
+) -> Explanation:
+    """:func:`name_score` with every step recorded (its ``score`` is the same value, clipped)."""
+    edges = _edges(pf, tids, letters, vocab)
+    taken, listed_mass, query_mass, used_l = _align(edges)
+    tokens = vocab.tokens
+    query_tokens = pf.tokens
+    pairs: list[TokenPair] = []
+    used_q = 0
+    for edge in sorted(taken, key=lambda e: (e[5], e[6])):
+        sim, lweight, qbits, lbits, kind = edge[0], edge[1], edge[2], edge[3], edge[7]
+        used_q |= qbits
+        qtext = " ".join(query_tokens[i] for i in range(len(query_tokens)) if qbits >> i & 1)
+        ltext = " ".join(tokens[tids[j]] for j in range(len(tids)) if lbits >> j & 1)
+        match = "exact" if sim == 1.0 and kind == _SINGLE else _MATCH_NAMES[kind]
+        pairs.append(TokenPair(qtext, ltext, sim, lweight, match))
+    unmatched_q = tuple(t for i, t in enumerate(query_tokens) if not used_q >> i & 1)
+    unmatched_l = tuple(tokens[t] for j, t in enumerate(tids) if not used_l >> j & 1)
+    query_cov = min(query_mass / pf.total, 1.0) if pf.total > 0 else 0.0
+    listed_cov = min(listed_mass / listed_total, 1.0) if listed_total > 0 else 0.0
+    base = base_score(listed_cov, query_cov)
+    score = base
+    adjustments: list[Adjustment] = []
+    missing = (
+        _missing_patronymics(patronymics, used_l, tids, letters, vocab) if patronymics else 0.0
+    )
+    if missing and listed_total - missing > 0:
+        discounted = base_score(listed_mass / (listed_total - missing), query_cov)
+        names = ", ".join(tokens[t] for j, t in enumerate(tids) if (patronymics & ~used_l) >> j & 1)
+        adjustments.append(
+            Adjustment(
+                "patronymic_missing",
+                discounted - score,
+                f"unmatched patronymic {names} counts {W.UNMATCHED_PATRONYMIC_FACTOR:g} of its weight",
+            )
+        )
+        score = discounted
+    evidence = min_evidence(person)
+    if taken and listed_mass < evidence:
+        scaled = score * (listed_mass / evidence) ** W.EVIDENCE_EXPONENT
+        adjustments.append(
+            Adjustment(
+                "thin_evidence",
+                scaled - score,
+                f"matched listed weight {listed_mass:.2f} < {evidence:.2f}: common or generic words",
+            )
+        )
+        score = scaled
+    factor = W.NAME_KIND_FACTOR[listed.kind]
+    if factor != 1.0:
+        detail = f"{listed.kind.value} name counts x{factor:g}"
+        if listed.kind is NameKind.ENRICHED and listed.source:
+            detail += f" (alias table: {listed.source})"
+        feature = _KIND_FEATURES.get(listed.kind, listed.kind.value)
+        adjustments.append(Adjustment(feature, score * factor - score, detail))
+        score *= factor
+    if not person and len(taken) > 1:
+        inverted, total_pairs = _inversions(taken)
+        if inverted:
+            delta = -W.ORGANIZATION_ORDER_PENALTY * inverted / total_pairs
+            detail = f"{inverted} of {total_pairs} word pairs in another order"
+            adjustments.append(Adjustment("order_mismatch", delta, detail))
+            score += delta
+    if pf.short and score > W.SHORT_QUERY_CAP and not _exact_full(pf, tids, vocab):
+        detail = "short or initials-only query without an exact full-name match"
+        adjustments.append(Adjustment("short_query", W.SHORT_QUERY_CAP - score, detail))
+        score = W.SHORT_QUERY_CAP
+    form = pf.form
+    return Explanation(
+        query_name=form.original,
+        query_tokens=query_tokens,
+        query_note=form.note,
+        listed_name=listed.value,
+        listed_kind=listed.kind.value,
+        listed_lang=listed.lang,
+        listed_source=listed.source,
+        listed_tokens=tuple(tokens[t] for t in tids),
+        pairs=tuple(pairs),
+        unmatched_query=unmatched_q,
+        unmatched_listed=unmatched_l,
+        query_legal_forms=form.legal_forms,
+        listed_legal_forms=listed.legal_forms,
+        listed_coverage=listed_cov,
+        query_coverage=query_cov,
+        base_score=base,
+        adjustments=tuple(adjustments),
+        score=max(0.0, min(1.0, score)),
+    )
