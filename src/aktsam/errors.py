@@ -43,11 +43,23 @@ class InputError(AktsamError):
     """A user-supplied file has a bad row, column or value (``file``, ``row`` and ``field`` say where)."""
 
     def __init__(
-        self, message: str, *, file: str | None = None, row: int | None = None, field: str | None = None
+        self,
+        message: str,
+        *,
+        file: str | None = None,
+        row: int | None = None,
+        field: str | None = None,
     ) -> None:
         self.file, self.row, self.field, self.message = file, row, field, message
-        parts = [p for p in (file, f"row {row}" if row is not None else None,
-                             f"field {field!r}" if field else None) if p]
+        parts = [
+            p
+            for p in (
+                file,
+                f"row {row}" if row is not None else None,
+                f"field {field!r}" if field else None,
+            )
+            if p
+        ]
         super().__init__(f"{': '.join(parts)}: {message}" if parts else message)
 
 

@@ -302,7 +302,8 @@ def _insert_entities(session: Session, snapshot_id: int, entities: Sequence[List
     )
     batch: list[dict[str, Any]] = []
     for entity in entities:
-        data = entity.to_dict()  # serialised once per entity: the row data and the content hash share it
+        # serialised once per entity: the row data and the content hash share it
+        data = entity.to_dict()
         batch.append(
             {
                 "snapshot_id": snapshot_id,
