@@ -14,6 +14,7 @@ from aktsam.screening import weights as W
 from aktsam.screening.enrich import AliasTable
 from aktsam.screening.index import IndexVersionError, MatchIndex, prefix_bounds
 from aktsam.screening.matcher import Query, match
+from aktsam.screening.vocabulary import token_similarity
 
 LISTS_DIR = Path(__file__).resolve().parents[2] / "data" / "lists"
 
@@ -109,6 +110,30 @@ def test_fuzzy_expansion_finds_neighbours_without_scanning(index: MatchIndex) ->
     assert vocab.expand("xyz") == {}
 
 
+def test_expansions_agree_with_pairwise_token_similarity() -> None:
+    words = [
+        "aleksandr",
+        "alexander",
+        "alexandr",
+        "muhammad",
+        "mohammed",
+        "mohamed",
+        "ladin",
+        "laden",
+    ]
+    words += ["abdulrahman", "abdurahmaan", "putin", "putni", "vladimir", "vladimr", "kim", "kin"]
+    entities = [_entity(str(i), word) for i, word in enumerate(words)]
+    vocab = MatchIndex.build(entities, aliases=AliasTable([])).vocab
+    for word in words:
+        expansion = vocab.expand(word)
+        for other in words:
+            similarity = token_similarity(word, other)
+            assert expansion.get(vocab.index[other], 0.0) == pytest.approx(similarity), (
+                word,
+                other,
+            )
+
+
 def test_common_tokens_get_prefix_postings(index: MatchIndex) -> None:
     muhammad = index.vocab.index["muhammad"]
     assert index.common[muhammad]
@@ -127,7 +152,7 @@ def test_prefix_bounds_follow_the_score_formula() -> None:
 
 
 def test_identifiers_are_indexed_normalised(index: MatchIndex) -> None:
-    assert index.identifier_index["91330000733796106P"] == [2]
+    assert index.identifier_index["91330000733796106P"] == (2,)
 
 
 def test_save_and_load_give_the_same_results(index: MatchIndex, tmp_path: Path) -> None:

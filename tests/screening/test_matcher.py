@@ -340,7 +340,7 @@ def _brute_force(index: MatchIndex, query: Query, threshold: float) -> list[tupl
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("threshold", [0.7, 0.6])
+@pytest.mark.parametrize("threshold", [0.7, 0.6, 0.55])
 def test_candidate_pruning_loses_nothing(
     csl: MatchIndex, csl_entities: list[ListedEntity], threshold: float
 ) -> None:
@@ -362,6 +362,9 @@ def test_candidate_pruning_loses_nothing(
             )
         )
     queries += [Query("Muhammad Ali Hassan"), Query("Hong Kong Electronics"), Query("J Smith")]
-    for query in queries:
+    batched = match_many(csl, queries, threshold=threshold, limit=1000)
+    for query, batch_hits in zip(queries, batched, strict=True):
+        expected = _brute_force(csl, query, threshold)
         got = [(h.score, h.entity_id) for h in match(csl, query, threshold=threshold, limit=1000)]
-        assert got == _brute_force(csl, query, threshold), query
+        assert got == expected, query
+        assert [(h.score, h.entity_id) for h in batch_hits] == expected, query

@@ -21,7 +21,14 @@ Two MaxScore-style rules keep names that cannot pass from being bounded one by o
 * *weak matches*: a listed token matching below ``cut`` cannot lift a name to ``cut`` on its own (both
   coverages are at most the best similarity of the matches).
 
-Small postings are handled with Python dictionaries, long ones (common given names) with numpy.
+Small postings are handled with Python dictionaries, long ones (common given names) with numpy; the batch
+path (:func:`candidates_many`, used by ``match_many``) computes the same bounds for hundreds of query forms
+in one set of array operations.
+
+Known limit: a listed name is retrieved through its tokens, so one that only a query *initial* could match
+(the initial standing for one of its words) is not found. Such a match scores at most about 0.5, below
+:data:`~aktsam.screening.weights.INDEX_MIN_THRESHOLD`, except in queries mixing initials and words that
+match no other token of the name.
 """
 
 from __future__ import annotations
@@ -441,39 +448,38 @@ def candidates_many(
     part_position: list[int] = []
     part_reaching: list[bool] = []
     count = len(forms)
-    cut = np.zeros(count)
-    strong = np.zeros(count)
-    optional = np.zeros(count, dtype=np.int64)
-    common_cap = np.zeros(count)
-    common_positions = np.zeros(count, dtype=np.int64)
-    initial_mask = np.zeros(count, dtype=np.int64)
-    initial_term = np.zeros(count)
-    exact_length = np.full(count, -1, dtype=np.int64)  # token count an exact-only form needs
-    bounded_form = np.zeros(count, dtype=bool)  # the form gets a query-side bound
-    query_total = np.ones(count)
-    position_weights = np.zeros((count, MAX_BOUNDED_POSITIONS))
+    # per form: cut, strong, optional, common cap, common positions, initials mask, initial term,
+    # token count an exact-only form needs (-1: none), query total (0: no query-side bound)
+    scalars: list[tuple[float, float, int, float, int, int, float, int, float]] = []
+    position_weights: list[tuple[float, ...]] = []
+    padding = (0.0,) * MAX_BOUNDED_POSITIONS
     weights = index.vocab.weights
+    token_bundle = index.token_bundle
+    initial_similarity = W.INITIAL_SIMILARITY
     for f, (pf, form_cut) in enumerate(forms):
-        bounded = len(pf.tokens) <= MAX_BOUNDED_POSITIONS and pf.total > 0.0
-        form_optional = optional_positions(pf, form_cut) if bounded else 0
-        cut[f] = form_cut
-        strong[f] = form_cut if not pf.initial_positions or form_cut > W.INITIAL_SIMILARITY else 0.0
-        optional[f] = form_optional
-        if prefix:
-            common_cap[f] = pf.common_cap
-            common_positions[f] = pf.common_positions
-        for i in pf.initial_positions:
-            initial_mask[f] |= 1 << i
-        initial_term[f] = len(pf.initial_positions) * W.INITIAL_SIMILARITY
-        if pf.short and form_cut > W.SHORT_QUERY_CAP:
-            exact_length[f] = len(pf.tokens)
-        if bounded:
-            bounded_form[f] = True
-            query_total[f] = pf.total
-            position_weights[f, : len(pf.weights)] = pf.weights
         tokens = pf.tokens
+        bounded = len(tokens) <= MAX_BOUNDED_POSITIONS and pf.total > 0.0
+        form_optional = optional_positions(pf, form_cut) if bounded else 0
+        initials = pf.initial_positions
+        initial_bits = 0
+        for i in initials:
+            initial_bits |= 1 << i
+        scalars.append(
+            (
+                form_cut,
+                form_cut if not initials or form_cut > initial_similarity else 0.0,
+                form_optional,
+                pf.common_cap if prefix else 0.0,
+                pf.common_positions if prefix else 0,
+                initial_bits,
+                len(initials) * initial_similarity,
+                len(tokens) if pf.short and form_cut > W.SHORT_QUERY_CAP else -1,
+                pf.total if bounded else 0.0,
+            )
+        )
+        position_weights.append((pf.weights + padding)[:MAX_BOUNDED_POSITIONS])
         for i, expansion in enumerate(pf.expansions):
-            names, contribution, similarity = index.token_bundle(tokens[i], expansion, prefix)
+            names, contribution, similarity = token_bundle(tokens[i], expansion, prefix)
             if names.size:
                 names_parts.append(names)
                 mass_parts.append(contribution)
@@ -493,6 +499,21 @@ def candidates_many(
                     part_form.append(f)
                     part_position.append(where)
                     part_reaching.append(bool(where & ~form_optional))
+    columns = list(zip(*scalars, strict=True)) if scalars else [()] * 9
+    cut = np.array(columns[0], dtype=np.float64)
+    strong = np.array(columns[1], dtype=np.float64)
+    optional = np.array(columns[2], dtype=np.int64)
+    common_cap = np.array(columns[3], dtype=np.float64)
+    common_positions = np.array(columns[4], dtype=np.int64)
+    initial_mask = np.array(columns[5], dtype=np.int64)
+    initial_term = np.array(columns[6], dtype=np.float64)
+    exact_length = np.array(columns[7], dtype=np.int64)
+    query_total = np.array(columns[8], dtype=np.float64)
+    bounded_form = query_total > 0.0
+    query_total[~bounded_form] = 1.0
+    weights_by_position = np.array(position_weights, dtype=np.float64).reshape(
+        count, MAX_BOUNDED_POSITIONS
+    )
     if not names_parts:
         return results
     sizes = np.array([part.size for part in names_parts])
@@ -540,7 +561,7 @@ def candidates_many(
         matched = hit[with_query_bound]
         query_mass = np.zeros(rows.size)
         for position in range(MAX_BOUNDED_POSITIONS):
-            query_mass += ((matched >> position) & 1) * position_weights[rows, position]
+            query_mass += ((matched >> position) & 1) * weights_by_position[rows, position]
         coverage_part = np.minimum(query_mass / query_total[rows], 1.0)
         bound[with_query_bound] *= coverage_part ** (1.0 - W.LISTED_COVERAGE_SHARE)
     needed = data.min_evidence[names]

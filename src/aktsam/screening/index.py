@@ -13,7 +13,13 @@ Built from :class:`~aktsam.lists.model.ListedEntity` objects (all lists together
   threshold (prefix filtering). A name reachable only through its other common tokens could not score
   :data:`~aktsam.screening.weights.INDEX_MIN_THRESHOLD` anyway, so the long lists of "muhammad" or "ali" are
   never read whole;
-* per-name bounds used to prune candidates before exact scoring, and entity data for the qualifiers.
+* per-name values the candidate bounds need (:mod:`aktsam.screening.candidates`), as lists and numpy
+  arrays, and entity data for the qualifiers;
+* memoised per-token retrieval *bundles* (names, best listed weight, best similarity), since common query
+  tokens recur across queries.
+
+The memo dictionaries fill as queries come (bounded in size); they only ever add equal values, so threads
+may share an index, though under the GIL one process gains nothing from doing so.
 
 ``save``/``load`` write one pickle file (numpy arrays and plain lists) with a format version and the
 fingerprint of the weights, generic tokens and alias table; a file that does not match is refused with
@@ -25,8 +31,9 @@ from __future__ import annotations
 import hashlib
 import pickle
 import time
+from array import array
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -103,6 +110,49 @@ def _csr(
     return ptr, vals[order]
 
 
+def _column(code: str, state: dict[str, Any], key: str) -> array[Any]:
+    """``state[key]`` as an ``array.array`` of type ``code`` (stored back, so a save keeps it)."""
+    value = state[key]
+    if not isinstance(value, array) or value.typecode != code:
+        value = array(code, value)
+        state[key] = value
+    return value
+
+
+class _Ragged:
+    """A list of integer lists stored as one offsets array and one values array."""
+
+    __slots__ = ("_ids", "_ptr")
+
+    def __init__(self, ptr: array[int], ids: array[int]) -> None:
+        self._ptr = ptr
+        self._ids = ids
+
+    def __len__(self) -> int:
+        return len(self._ptr) - 1
+
+    def __getitem__(self, position: int) -> list[int]:
+        return self._ids[self._ptr[position] : self._ptr[position + 1]].tolist()
+
+
+class _KindColumn:
+    """Name kinds stored as small integer codes, read as :class:`NameKind`."""
+
+    __slots__ = ("_codes",)
+
+    def __init__(self, codes: array[int]) -> None:
+        self._codes = codes
+
+    def __len__(self) -> int:
+        return len(self._codes)
+
+    def __getitem__(self, position: int) -> NameKind:
+        return _KINDS[self._codes[position]]
+
+    def __iter__(self) -> Iterator[NameKind]:
+        return (_KINDS[code] for code in self._codes)
+
+
 @dataclass(frozen=True, slots=True)
 class NameArrays:
     """Per indexed name values as numpy arrays, for bounding long candidate lists at once."""
@@ -124,6 +174,9 @@ class MatchIndex:
     """Everything :func:`aktsam.screening.matcher.match` needs, built once from the listed entities."""
 
     def __init__(self, state: dict[str, Any]) -> None:
+        # Long-lived columns are arrays, tuples and strings rather than lists of lists or sets: the
+        # garbage collector walks every container it tracks on each full collection, and an index of
+        # lists made those walks cost more than the matching itself.
         self._state = state
         self.vocab: Vocabulary = state["vocab"]
         # entities
@@ -133,28 +186,35 @@ class MatchIndex:
         self.entity_schema: list[Schema] = state["entity_schema"]
         self.entity_caption: list[str] = state["entity_caption"]
         self.entity_sublist: list[str | None] = state["entity_sublist"]
-        self.entity_countries: list[frozenset[str]] = state["entity_countries"]
+        self.entity_countries: list[tuple[str, ...]] = state["entity_countries"]
         self.entity_birth_dates: list[tuple[str, ...]] = state["entity_birth_dates"]
         self.entity_identifiers: dict[int, dict[str, str]] = state["entity_identifiers"]
-        self.identifier_index: dict[str, list[int]] = state["identifier_index"]
+        self.identifier_index: dict[str, tuple[int, ...]] = state["identifier_index"]
         self.sources: list[str] = state["sources"]
-        self.entity_source_code: list[int] = state["entity_source_code"]
-        self.entity_names: list[list[int]] = state["entity_names"]
+        self.entity_source_code: array[int] = _column("i", state, "entity_source_code")
+        self.entity_names = _Ragged(
+            _column("i", state, "entity_names_ptr"), _column("i", state, "entity_names_ids")
+        )
         # indexed names
-        self.name_entity: list[int] = state["name_entity"]
+        self.name_entity: array[int] = _column("i", state, "name_entity")
         self.name_tids: list[tuple[int, ...]] = state["name_tids"]
-        self.name_total: list[float] = state["name_total"]
-        self.name_total_min: list[float] = state["name_total_min"]
-        self.name_patronymics: list[int] = state["name_patronymics"]
-        self.name_unindexed: list[float] = state["name_unindexed"]
-        self.name_extra: list[float] = state["name_extra"]
-        self.name_max_weight: list[float] = state["name_max_weight"]
-        self.name_kind: list[NameKind] = [_KINDS[k] for k in state["name_kind"]]
-        self.name_kind_factor: list[float] = [W.NAME_KIND_FACTOR[k] for k in self.name_kind]
-        self.name_person: list[bool] = state["name_person"]
-        self.name_min_evidence: list[float] = [min_evidence(p) for p in self.name_person]
-        self.name_letters: list[int] = state["name_letters"]
-        self.name_record: list[int] = state["name_record"]
+        self.name_total: array[float] = _column("d", state, "name_total")
+        self.name_total_min: array[float] = _column("d", state, "name_total_min")
+        self.name_patronymics: array[int] = _column("q", state, "name_patronymics")
+        self.name_unindexed: array[float] = _column("d", state, "name_unindexed")
+        self.name_extra: array[float] = _column("d", state, "name_extra")
+        self.name_max_weight: array[float] = _column("d", state, "name_max_weight")
+        self.name_kind_code: array[int] = _column("b", state, "name_kind")
+        self.name_kind = _KindColumn(self.name_kind_code)
+        self.name_kind_factor: array[float] = array(
+            "d", (W.NAME_KIND_FACTOR[_KINDS[k]] for k in self.name_kind_code)
+        )
+        self.name_person: array[int] = _column("b", state, "name_person")
+        self.name_min_evidence: array[float] = array(
+            "d", (min_evidence(bool(p)) for p in self.name_person)
+        )
+        self.name_letters: array[int] = _column("b", state, "name_letters")
+        self.name_record: array[int] = _column("i", state, "name_record")
         self.name_legal_forms: dict[int, tuple[str, ...]] = state["name_legal_forms"]
         self.name_note: dict[int, str] = state["name_note"]
         self.record_value: list[str] = state["record_value"]
@@ -165,11 +225,10 @@ class MatchIndex:
         self._full_ids: npt.NDArray[np.int32] = state["full_ids"]
         self._prefix_ptr: npt.NDArray[np.int64] = state["prefix_ptr"]
         self._prefix_ids: npt.NDArray[np.int32] = state["prefix_ids"]
-        self.common: list[bool] = state["common"]
-        self.full_length: list[int] = np.diff(self._full_ptr).tolist()
-        self.prefix_length: list[int] = np.diff(self._prefix_ptr).tolist()
-        self._full_cache: dict[int, list[int]] = {}
-        self._prefix_cache: dict[int, list[int]] = {}
+        self.common: array[int] = _column("b", state, "common")
+        self.full_length: array[int] = array("i", np.diff(self._full_ptr).tolist())
+        self.prefix_length: array[int] = array("i", np.diff(self._prefix_ptr).tolist())
+        self._postings_cache: dict[int, tuple[int, ...]] = {}
         self._array_cache: dict[int, npt.NDArray[np.int32]] = {}
         self._bundles: dict[
             tuple[str, bool],
@@ -177,25 +236,35 @@ class MatchIndex:
         ] = {}
         self.build_seconds: float = state.get("build_seconds", 0.0)
         self._entity_index: dict[str, int] | None = None
-        self.name_source_code: list[int] = [self.entity_source_code[e] for e in self.name_entity]
+        self.name_source_code: array[int] = array(
+            "i", (self.entity_source_code[e] for e in self.name_entity)
+        )
         # names scoring alike against any query share a signature (the same name on several lists)
         signatures: dict[tuple[Any, ...], int] = {}
-        self.name_signature: list[int] = [
-            signatures.setdefault((tids, kind, person, letters, patronymics), len(signatures))
-            for tids, kind, person, letters, patronymics in zip(
-                self.name_tids,
-                self.name_kind_factor,
-                self.name_person,
-                self.name_letters,
-                self.name_patronymics,
-                strict=True,
-            )
-        ]
+        self.name_signature: array[int] = array(
+            "i",
+            (
+                signatures.setdefault((tids, kind, person, letters, patronymics), len(signatures))
+                for tids, kind, person, letters, patronymics in zip(
+                    self.name_tids,
+                    self.name_kind_code,
+                    self.name_person,
+                    self.name_letters,
+                    self.name_patronymics,
+                    strict=True,
+                )
+            ),
+        )
+        del signatures
         # names whose candidate bound rests on postings alone (nothing hidden, repeated or initial)
-        self.name_plain: list[bool] = [
-            u == 0.0 and x == 0.0 for u, x in zip(self.name_unindexed, self.name_extra, strict=True)
-        ]
-        self.name_plain_full: list[bool] = [x == 0.0 for x in self.name_extra]
+        self.name_plain: array[int] = array(
+            "b",
+            (
+                u == 0.0 and x == 0.0
+                for u, x in zip(self.name_unindexed, self.name_extra, strict=True)
+            ),
+        )
+        self.name_plain_full: array[int] = array("b", (x == 0.0 for x in self.name_extra))
         self.arrays = NameArrays(
             source=np.array(self.name_source_code, dtype=np.int32),
             unindexed=np.array(self.name_unindexed, dtype=np.float64),
@@ -205,7 +274,7 @@ class MatchIndex:
             min_evidence=np.array(self.name_min_evidence, dtype=np.float64),
             kind_factor=np.array(self.name_kind_factor, dtype=np.float64),
             token_count=np.array([len(t) for t in self.name_tids], dtype=np.int32),
-            initials=np.array([x == INITIALS for x in self.name_letters], dtype=bool),
+            initials=np.array(self.name_letters, dtype=np.int8) == INITIALS,
             plain=np.array(self.name_plain, dtype=bool),
             plain_full=np.array(self.name_plain_full, dtype=bool),
         )
@@ -360,22 +429,23 @@ class MatchIndex:
         full_ptr, full_ids = _csr(full_key, full_val, len(vocab))
         prefix_ptr, prefix_ids = _csr(prefix_key, prefix_val, len(vocab))
 
-        entity_names: list[list[int]] = [[] for _ in entities]
-        for n, position in enumerate(name_entity):
-            entity_names[position].append(n)
+        # names are appended entity by entity: each entity's names are one run
+        counts = np.bincount(np.array(name_entity, dtype=np.int64), minlength=len(entities))
+        entity_names_ptr = np.zeros(len(entities) + 1, dtype=np.int64)
+        np.cumsum(counts, out=entity_names_ptr[1:])
         sources = sorted({e.source for e in entities})
         source_code = {s: i for i, s in enumerate(sources)}
         identifiers: dict[int, dict[str, str]] = {}
-        identifier_index: dict[str, list[int]] = {}
+        identifier_index: dict[str, tuple[int, ...]] = {}
         for position, entity in enumerate(entities):
             for identifier in entity.identifiers:
                 norm = normalise_identifier(identifier.value)
                 if len(norm) < W.IDENTIFIER_MIN_LENGTH:
                     continue
                 identifiers.setdefault(position, {})[norm] = f"{identifier.type} {identifier.value}"
-                bucket = identifier_index.setdefault(norm, [])
+                bucket = identifier_index.get(norm, ())
                 if position not in bucket:
-                    bucket.append(position)
+                    identifier_index[norm] = (*bucket, position)
 
         state: dict[str, Any] = {
             "vocab": vocab,
@@ -391,7 +461,8 @@ class MatchIndex:
             "identifier_index": identifier_index,
             "sources": sources,
             "entity_source_code": [source_code[e.source] for e in entities],
-            "entity_names": entity_names,
+            "entity_names_ptr": entity_names_ptr.tolist(),
+            "entity_names_ids": list(range(len(name_entity))),
             "name_entity": name_entity,
             "name_tids": name_tids,
             "name_total": name_total,
@@ -478,20 +549,13 @@ class MatchIndex:
             self._entity_index = {eid: i for i, eid in enumerate(self.entity_ids)}
         return self._entity_index.get(entity_id)
 
-    def postings(self, token_id: int, prefix: bool) -> list[int]:
+    def postings(self, token_id: int, prefix: bool) -> tuple[int, ...]:
         """Indexed names containing ``token_id`` (for a common token and ``prefix``: its prefix postings)."""
-        if prefix and self.common[token_id]:
-            cached = self._prefix_cache.get(token_id)
-            if cached is None:
-                lo, hi = self._prefix_ptr[token_id], self._prefix_ptr[token_id + 1]
-                cached = self._prefix_ids[lo:hi].tolist()
-                self._prefix_cache[token_id] = cached
-            return cached
-        cached = self._full_cache.get(token_id)
+        key = token_id if prefix and self.common[token_id] else ~token_id
+        cached = self._postings_cache.get(key)
         if cached is None:
-            lo, hi = self._full_ptr[token_id], self._full_ptr[token_id + 1]
-            cached = self._full_ids[lo:hi].tolist()
-            self._full_cache[token_id] = cached
+            cached = tuple(self.postings_array(token_id, prefix).tolist())
+            self._postings_cache[key] = cached
         return cached
 
     def postings_array(self, token_id: int, prefix: bool) -> npt.NDArray[np.int32]:
@@ -511,7 +575,7 @@ class MatchIndex:
     def token_bundle(
         self, token: str, expansion: Mapping[int, float], prefix: bool
     ) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.float64], npt.NDArray[np.float64]]:
-        """Names a query token retrieves: (sorted names, best listed weight it matches, best similarity).
+        """Names a query token retrieves: (names, listed weight it can match there, similarity).
 
         Memoised per token: common query tokens ("muhammad", "al") recur across queries and their postings
         are the long ones.
@@ -545,16 +609,13 @@ class MatchIndex:
                 np.full(names.size, similarities[0]),
             )
         else:
+            # a name holding two variants of the token appears twice: its bound counts both, which
+            # only loosens it (deduplicating here cost more than it saved)
             sizes = [a.size for a in arrays]
-            everything = np.concatenate(arrays)
-            order = np.argsort(everything, kind="stable")
-            ordered = everything[order]
-            starts = np.flatnonzero(np.concatenate(([True], ordered[1:] != ordered[:-1])))
-            entry = np.repeat(np.arange(len(arrays)), sizes)[order]
             found = (
-                ordered[starts],
-                np.maximum.reduceat(np.array(contributions)[entry], starts),
-                np.maximum.reduceat(np.array(similarities)[entry], starts),
+                np.concatenate(arrays),
+                np.repeat(np.array(contributions), sizes),
+                np.repeat(np.array(similarities), sizes),
             )
         if len(self._bundles) >= _BUNDLE_CACHE_SIZE:
             self._bundles.clear()
@@ -574,7 +635,7 @@ class MatchIndex:
         }
 
 
-def _countries(entity: ListedEntity) -> frozenset[str]:
+def _countries(entity: ListedEntity) -> tuple[str, ...]:
     values = set(entity.countries) | set(entity.nationalities)
     values.update(a.country for a in entity.addresses if a.country)
-    return frozenset(v.lower() for v in values if v)
+    return tuple(sorted({v.lower() for v in values if v}))

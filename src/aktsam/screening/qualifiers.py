@@ -8,7 +8,7 @@ the name score. Feature names follow nomenklatura's: ``schema_mismatch``, ``coun
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 
 from aktsam.lists.model import Schema
 from aktsam.screening import weights as W
@@ -29,12 +29,12 @@ def schema_adjustment(query: Schema | None, listed: Schema) -> Adjustment | None
     return None
 
 
-def country_adjustment(query: Iterable[str], listed: frozenset[str]) -> Adjustment | None:
+def country_adjustment(query: Iterable[str], listed: Collection[str]) -> Adjustment | None:
     """``country_match`` / ``country_mismatch`` when both sides state countries (ISO alpha-2)."""
     wanted = {c.lower() for c in query if c}
     if not wanted or not listed:
         return None
-    shared = wanted & listed
+    shared = wanted.intersection(listed)
     if shared:
         return Adjustment("country_match", W.COUNTRY_MATCH, f"shared: {', '.join(sorted(shared))}")
     return Adjustment(

@@ -79,7 +79,7 @@ class PreparedForm:
 
 
 def prepare_form(
-    form: NameForm, vocab: Vocabulary, common: Sequence[bool] | None = None
+    form: NameForm, vocab: Vocabulary, common: Sequence[int] | None = None
 ) -> PreparedForm:
     """Expand the tokens of ``form`` against ``vocab`` (expansions are memoised by the vocabulary).
 
@@ -311,16 +311,17 @@ def name_score(
     tids: Sequence[int],
     listed_total: float,
     kind_factor: float,
-    person: bool,
+    person: int,
     letters: int,
     patronymics: int,
     vocab: Vocabulary,
 ) -> float:
     """Score of one query form against one listed name, name-level adjustments included.
 
-    ``listed_total``: sum of the listed name's token weights (:func:`listed_weights`); ``person``: the name
-    is a person's (word order free, stricter evidence); ``letters``: how its one-letter tokens behave;
-    ``patronymics``: bit mask of its patronymic positions (:func:`patronymic_bits`).
+    ``listed_total``: sum of the listed name's token weights (:func:`listed_weights`); ``person``
+    (nonzero): the name is a person's (word order free, stricter evidence); ``letters``: how its
+    one-letter tokens behave; ``patronymics``: bit mask of its patronymic positions
+    (:func:`patronymic_bits`).
     """
     edges = _edges(pf, tids, letters, vocab)
     if not edges:
@@ -359,7 +360,7 @@ def explain_name(
     pf: PreparedForm,
     tids: Sequence[int],
     listed_total: float,
-    person: bool,
+    person: int,
     letters: int,
     patronymics: int,
     vocab: Vocabulary,
@@ -400,7 +401,7 @@ def explain_name(
             )
         )
         score = discounted
-    evidence = min_evidence(person)
+    evidence = min_evidence(bool(person))
     if taken and listed_mass < evidence:
         scaled = score * (listed_mass / evidence) ** W.EVIDENCE_EXPONENT
         adjustments.append(

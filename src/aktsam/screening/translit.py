@@ -25,6 +25,7 @@ Results are cached per token; only ASCII letters and digits come out, lower case
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from functools import lru_cache
 from typing import Any
 
@@ -61,7 +62,10 @@ def _icu(arabic: bool) -> Any:
 
 
 def arabic_table() -> dict[str, tuple[str, ...]]:
-    """``data/arabic_names.csv``: Arabic-script name word -> its usual Latin spelling (tokens)."""
+    """``data/arabic_names.csv``: Arabic-script name word -> its usual Latin spelling (tokens).
+
+    Or the table a caller installed with :func:`use_arabic_table`.
+    """
     global _arabic_table
     if _arabic_table is None:
         table: dict[str, tuple[str, ...]] = {}
@@ -74,6 +78,35 @@ def arabic_table() -> dict[str, tuple[str, ...]]:
             table[fold_arabic(row["arabic"])] = tokens
         _arabic_table = table
     return _arabic_table
+
+
+def use_arabic_table(rows: Iterable[tuple[str, str]] | None) -> None:
+    """Romanise Arabic with another word table in this process; ``None`` goes back to the shipped one.
+
+    ``rows`` are ``(arabic, latin)`` pairs, as the columns of ``data/arabic_names.csv`` (the Arabic
+    word is folded and the Latin spelling split into tokens the same way). ``None`` makes the next
+    lookup load ``data/arabic_names.csv`` again. The product never calls this: it is a seam for
+    evaluation. ``bench/screening.py`` installs a table mined without the entries it holds out,
+    because the shipped table was mined from the same lists and would answer a held-out Arabic
+    name with a word pair learnt from that very entry.
+
+    Call it before anything is normalised. It clears :func:`romanise_token`'s cache, but what was
+    already normalised elsewhere keeps the previous table's spellings: ``names``' and the matcher's
+    caches, a built or saved ``MatchIndex`` (whose fingerprint does not cover this table), and
+    ``ScreeningService``'s on-disk index cache.
+    """
+    global _arabic_table
+    if rows is None:
+        _arabic_table = None
+    else:
+        table: dict[str, tuple[str, ...]] = {}
+        for arabic, latin in rows:
+            tokens = tuple(_ASCII_TOKEN.findall(latin.lower()))
+            if not tokens:
+                raise ValueError(f"Arabic table: empty latin spelling for {arabic!r}")
+            table[fold_arabic(arabic)] = tokens
+        _arabic_table = table
+    romanise_token.cache_clear()
 
 
 _ARABIC_FOLD = str.maketrans(

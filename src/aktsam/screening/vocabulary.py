@@ -19,6 +19,7 @@ from __future__ import annotations
 import csv
 import math
 import re
+from array import array
 from collections.abc import Mapping
 from dataclasses import dataclass
 from importlib import resources
@@ -44,12 +45,8 @@ def deletions(token: str, depth: int) -> set[str]:
     out = {token}
     frontier = {token}
     for _ in range(depth):
-        nxt: set[str] = set()
-        for text in frontier:
-            for i in range(len(text)):
-                nxt.add(text[:i] + text[i + 1 :])
-        out |= nxt
-        frontier = nxt
+        frontier = {text[:i] + text[i + 1 :] for text in frontier for i in range(len(text))}
+        out |= frontier
     return out
 
 
@@ -193,7 +190,7 @@ class Vocabulary:
         self,
         tokens: list[str],
         df: npt.NDArray[np.int32],
-        weights: list[float],
+        weights: array[float],
         generic: frozenset[str],
         deletes: dict[str, int | tuple[int, ...]],
         phonetic: dict[str, tuple[int, ...]],
@@ -215,7 +212,9 @@ class Vocabulary:
         """Vocabulary of ``doc_freq`` (token -> number of distinct listed names containing it)."""
         tokens = sorted(doc_freq)
         df = np.fromiter((doc_freq[t] for t in tokens), dtype=np.int32, count=len(tokens))
-        weights = [token_weight(t, idf_weight(doc_freq[t], total), generic) for t in tokens]
+        weights = array(
+            "d", (token_weight(t, idf_weight(doc_freq[t], total), generic) for t in tokens)
+        )
         deletes: dict[str, int | tuple[int, ...]] = {}
         phonetic_lists: dict[str, list[int]] = {}
         for token_id, token in enumerate(tokens):
@@ -259,7 +258,7 @@ class Vocabulary:
         return cls(
             state["tokens"],
             state["df"],
-            state["weights"],
+            array("d", state["weights"]),
             frozenset(state["generic"]),
             state["deletes"],
             state["phonetic"],
@@ -313,10 +312,8 @@ class Vocabulary:
         tokens = self.tokens
         deletes = self._deletes
         candidates: set[int] = set()
-        for variant in deletions(token, W.max_edits(length)):
-            found = deletes.get(variant)
-            if found is None:
-                continue
+        for variant in deletions(token, W.max_edits(length)) & deletes.keys():
+            found = deletes[variant]
             if isinstance(found, int):
                 candidates.add(found)
             else:
