@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 from pathlib import Path
 
 from openpyxl import load_workbook
@@ -16,8 +17,16 @@ def test_screen_shows_entity_list_entry_and_data_date(cli: Invoke) -> None:
     assert result.exit_code == 0, result.output
     assert "list data as of" in result.output and "un-sc 2026-02-27" in result.output
     # the table wraps long cells; the exact caption is checked through --json below
-    assert "Entity List (EL)" in result.output and "us-csl:f095626c" in result.output
+    assert re.search(r"│ us-csl +│", result.output) and re.search(r"│ EL +│", result.output)
+    assert "us-csl:f095626c" in result.output
     assert "Hangzhou Hikvision Digital Technology Co.," in result.output
+
+
+def test_screen_table_prints_list_text_literally(cli: Invoke) -> None:
+    # "[enriched]" in an explanation is data: rich must not swallow it as markup
+    result = cli("screen", "杭州海康威视数字技术股份有限公司", "--lists", "us-csl")
+    assert result.exit_code == 0
+    assert "[enriched]" in result.output
 
 
 def test_screen_json_is_the_contract_other_tools_read(cli: Invoke) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from aktsam.cli import context
@@ -59,13 +60,10 @@ def list_command(
     for column in ("when", "party", "entity", "decision", "by", "snapshot", "reason"):
         table.add_column(column, overflow="fold")
     for d in decisions:
-        table.add_row(
+        table.add_row(  # analysts' text is data, never markup
             f"{d.decided_at:%Y-%m-%d %H:%M}",
-            d.party_id,
-            d.entity_id,
-            d.decision,
-            d.actor,
+            *(escape(v) for v in (d.party_id, d.entity_id, d.decision, d.actor)),
             str(d.snapshot_id),
-            d.reason,
+            escape(d.reason),
         )
     context.console().print(table)

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from aktsam.cli import context
@@ -47,7 +48,7 @@ def import_command(
         f"published {snap.published or 'date not stated in file'}, sha256 {snap.sha256[:12]}…"
     )
     for warning in snap.warnings[:10]:
-        context.console().print(f"  warning: {warning}", style="yellow")
+        context.console().print(f"  warning: {escape(warning)}", style="yellow")
 
 
 @app.command("update")
@@ -68,10 +69,10 @@ def update_command(
         if res.status == "failed":
             failed += 1
             context.console().print(
-                f"[red]{res.source}: failed[/] — {res.error} (previous snapshot stays current)"
+                f"[red]{res.source}: failed[/] — {escape(res.error or '')} (previous snapshot stays current)"
             )
         elif res.status == "skipped":
-            context.console().print(f"[yellow]{res.source}: skipped[/] — {res.error}")
+            context.console().print(f"[yellow]{res.source}: skipped[/] — {escape(res.error or '')}")
         else:
             label = res.result.snapshot.label if res.result else ""
             context.console().print(f"{res.source}: {res.status} {label} ({res.seconds:.1f} s)")
@@ -204,11 +205,11 @@ def diff_command(
     for title, entities in (("added", diff.added), ("removed", diff.removed)):
         for entity in entities[:limit]:
             context.console().print(
-                f"  {'+' if title == 'added' else '-'} {entity.id}  {entity.caption}"
+                f"  {'+' if title == 'added' else '-'} {escape(entity.id)}  {escape(entity.caption)}"
             )
     for change in diff.changed[:limit]:
         context.console().print(
-            f"  ~ {change.entity_id}  {change.new.caption}  ({', '.join(change.fields)})"
+            f"  ~ {escape(change.entity_id)}  {escape(change.new.caption)}  ({', '.join(change.fields)})"
         )
 
 

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -150,45 +152,54 @@ def run_payload(run: ScreeningRun) -> dict[str, Any]:
     }
 
 
+def short_sublist(sublist: str | None) -> str:
+    """ "Entity List (EL) - Bureau of Industry and Security" → "EL": the code a compliance officer knows."""
+    if not sublist:
+        return ""
+    match = re.search(r"\(([A-Z][A-Z0-9-]*)\)", sublist)
+    return match.group(1) if match else sublist
+
+
 def render_result(result: PartyResult, run: ScreeningRun, *, explain: bool) -> None:
     console = context.console()
     if not result.hits:
         console.print(
-            f"[green]No hit at or above {run.threshold:.2f}[/] for {result.query.name!r} "
+            f"[green]No hit at or above {run.threshold:.2f}[/] for {escape(repr(result.query.name))} "
             f"on {', '.join(run.lists)}."
         )
         return
     table = Table(
-        title=f"Hits for {result.query.name!r} (threshold {run.threshold:.2f})", show_lines=explain
+        title=f"Hits for {escape(repr(result.query.name))} (threshold {run.threshold:.2f})",
+        show_lines=True,
     )
-    for column in ("score", "list", "entity id", "listed entity", "matched name", "why", "status"):
-        table.add_column(column, overflow="fold")
+    table.add_column("score", no_wrap=True)
+    table.add_column("list", no_wrap=True)
+    table.add_column("listed entity", ratio=2, overflow="fold")
+    table.add_column("why", ratio=3, overflow="fold")
+    table.add_column("status", ratio=1, overflow="fold")
     for h in result.hits:
         hit = h.hit
-        why = (
-            hit.explanation.summary()
-            if not explain
-            else json.dumps(hit.explanation.to_dict(), ensure_ascii=False, indent=1)
-        )
+        if explain:
+            why = json.dumps(hit.explanation.to_dict(), ensure_ascii=False, indent=1)
+        else:
+            why = hit.explanation.summary()
         status = h.status
         if h.decision is not None:
             status += (
                 f" by {h.decision.actor} {h.decision.decided_at:%Y-%m-%d}: {h.decision.reason}"
             )
-        list_name = hit.source + (f"\n{hit.sublist}" if hit.sublist else "")
-        table.add_row(
+        sub = short_sublist(hit.sublist)
+        table.add_row(  # list data is text, never markup: "[enriched]" must print as written
             f"{h.score:.2f}",
-            list_name,
-            hit.entity_id,
-            hit.caption,
-            hit.matched_name,
-            why,
-            f"[yellow]{status}[/]" if h.status == "open" else status,
+            escape(hit.source + (f"\n{sub}" if sub else "")),
+            f"{escape(hit.caption)}\n[dim]{escape(hit.entity_id)}[/]",
+            escape(why),
+            f"[yellow]{escape(status)}[/]" if h.status == "open" else escape(status),
         )
     console.print(table)
     console.print(
-        f"[dim]party id {result.party_id}; run {run.run_id}. "
-        f"Clear a false positive: aktsam hits clear --party '{result.party_id}' --entity ENTITY_ID --reason …[/]"
+        f"[dim]party id {escape(result.party_id)}; run {run.run_id}. Clear a false positive: "
+        f"aktsam hits clear --party '{escape(result.party_id)}' --entity ENTITY_ID --reason …[/]"
     )
 
 
