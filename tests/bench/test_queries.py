@@ -333,7 +333,7 @@ def test_held_out_detail_says_whether_the_name_shares_a_word_with_kept_names() -
         Name("Abu Hamza", NameKind.ALIAS),
     )
     groups = bq.twin_groups([entity])
-    details = set()
+    details: set[str] = set()
     for seed in range(20):
         _, queries = bq.hold_out_aliases([entity], groups, rng=random.Random(seed))
         details.update(q.detail for q in queries)
