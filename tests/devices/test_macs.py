@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from aktsam.devices.importers.macs import normalise_mac
+from aktsam.devices.macs import check_mac
 
 
 @pytest.mark.parametrize(
@@ -12,7 +12,7 @@ from aktsam.devices.importers.macs import normalise_mac
     ["04:ee:cd:1a:2b:3c", "04-EE-CD-1A-2B-3C", "04ee.cd1a.2b3c", "04EECD1A2B3C", " 04eecd1a2b3c "],
 )
 def test_accepted_forms(text: str) -> None:
-    assert normalise_mac(text) == ("04EECD1A2B3C", None)
+    assert check_mac(text) == ("04EECD1A2B3C", None)
 
 
 @pytest.mark.parametrize(
@@ -28,10 +28,10 @@ def test_accepted_forms(text: str) -> None:
     ],
 )
 def test_refused_with_a_reason(text: str) -> None:
-    mac, reason = normalise_mac(text)
+    mac, reason = check_mac(text)
     assert mac is None and reason and repr(text.strip()) in reason
 
 
 def test_blank_is_no_mac_and_no_problem() -> None:
-    assert normalise_mac("") == (None, None)
-    assert normalise_mac(None) == (None, None)
+    assert check_mac("") == (None, None)
+    assert check_mac(None) == (None, None)

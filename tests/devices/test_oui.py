@@ -7,8 +7,9 @@ from pathlib import Path
 import pytest
 
 from aktsam.devices import oui
+from aktsam.devices.macs import MacAddressError, parse_mac
 from aktsam.devices.makers import load_makers
-from aktsam.devices.oui import MacAddressError, lookup, normalise_mac
+from aktsam.devices.oui import lookup
 from aktsam.devices.refdata import DATA_DIR, ReferenceDataError
 
 
@@ -23,7 +24,7 @@ from aktsam.devices.refdata import DATA_DIR, ReferenceDataError
     ],
 )
 def test_mac_formats_normalise_to_twelve_hex_digits(text: str) -> None:
-    assert normalise_mac(text) == "4419B60A0B0C"
+    assert parse_mac(text) == "4419B60A0B0C"
 
 
 @pytest.mark.parametrize(
@@ -31,7 +32,7 @@ def test_mac_formats_normalise_to_twelve_hex_digits(text: str) -> None:
 )
 def test_invalid_mac_is_a_clear_error(text: str) -> None:
     with pytest.raises(MacAddressError, match="is not a MAC address"):
-        normalise_mac(text)
+        parse_mac(text)
 
 
 @pytest.mark.parametrize(

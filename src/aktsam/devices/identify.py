@@ -22,9 +22,10 @@ from aktsam.devices.fingerprints import (
     match_port,
     match_sysobjectid,
 )
+from aktsam.devices.macs import MacAddressError, parse_mac
 from aktsam.devices.makers import NameMatch, makers, normalise_name
 from aktsam.devices.model import DeviceRecord, Origin
-from aktsam.devices.oui import MacAddressError, is_locally_administered, lookup, normalise_mac
+from aktsam.devices.oui import is_locally_administered, lookup
 from aktsam.devices.relabels import Brand, brand_key, relabels
 
 _FINGERPRINTS = "data/devices/FINGERPRINTS.md"
@@ -111,7 +112,7 @@ def _mac_evidence(mac: str | None, vendor: str | None) -> list[Evidence]:
             )
         return []
     try:
-        value = normalise_mac(mac)
+        value = parse_mac(mac)
     except MacAddressError as exc:
         return [Evidence("oui", mac, None, 0.0, "aktsam.devices.oui", note=str(exc))]
     if is_locally_administered(value):
@@ -263,7 +264,7 @@ def identify_value(text: str) -> Identification:
     """
     value = text.strip()
     try:
-        return identify(DeviceRecord(origin=_MANUAL, mac=normalise_mac(value)))
+        return identify(DeviceRecord(origin=_MANUAL, mac=parse_mac(value)))
     except MacAddressError:
         pass
     if match_model(value):

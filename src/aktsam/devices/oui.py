@@ -20,42 +20,20 @@ from functools import cache
 from importlib import resources
 from pathlib import Path
 
+from aktsam.devices.macs import parse_mac
 from aktsam.devices.makers import NameMatch, makers
 from aktsam.devices.refdata import DATA_DIR, read_table
-from aktsam.errors import InputError
 
-_SEPARATED = re.compile(r"^[0-9A-F]{1,2}([:-])[0-9A-F]{1,2}(\1[0-9A-F]{1,2}){4}$")
-_DOTTED = re.compile(r"^[0-9A-F]{4}\.[0-9A-F]{4}\.[0-9A-F]{4}$")
-_BARE = re.compile(r"^[0-9A-F]{12}$")
 _PREFIX_DIGITS = (9, 7, 6)  # MA-S, MA-M, MA-L: longest first
-
-
-class MacAddressError(InputError):
-    """Text that is not a MAC address in any accepted form."""
-
-
-def normalise_mac(text: str) -> str:
-    """12 upper-case hex digits from ``aa:bb:cc:dd:ee:ff``, ``AA-BB-..``, ``aabb.ccdd.eeff`` or bare hex."""
-    value = text.strip().upper()
-    if _SEPARATED.match(value):
-        return "".join(part.zfill(2) for part in re.split(r"[:-]", value))
-    if _DOTTED.match(value):
-        return value.replace(".", "")
-    if _BARE.match(value):
-        return value
-    raise MacAddressError(
-        f"{text!r} is not a MAC address (expected aa:bb:cc:dd:ee:ff, aa-bb-.., aabb.ccdd.eeff or 12 hex digits)",
-        field="mac",
-    )
 
 
 def is_locally_administered(mac: str) -> bool:
     """Second hex digit 2, 6, A or E: the U/L bit is set, so the address is not from the IEEE registry."""
-    return bool(int(normalise_mac(mac)[1], 16) & 0b0010)
+    return bool(int(parse_mac(mac)[1], 16) & 0b0010)
 
 
 def is_group_address(mac: str) -> bool:
-    return bool(int(normalise_mac(mac)[1], 16) & 0b0001)
+    return bool(int(parse_mac(mac)[1], 16) & 0b0001)
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,7 +102,7 @@ def lookup(mac: str) -> OuiMatch | None:
 
     Raises :class:`MacAddressError` for text that is not a MAC address.
     """
-    value = normalise_mac(mac)
+    value = parse_mac(mac)
     if is_locally_administered(value) or is_group_address(value):
         return None
     curated, registry = _tables()

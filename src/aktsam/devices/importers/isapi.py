@@ -19,7 +19,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from aktsam.devices.importers import xmlfile
-from aktsam.devices.importers.macs import normalise_mac
+from aktsam.devices.macs import check_mac
 from aktsam.devices.model import DeviceRecord, ImportIssue, ImportResult, Origin
 from aktsam.errors import InputError
 
@@ -60,7 +60,7 @@ def import_isapi(path: Path | str) -> ImportResult:
             values[_MAPPED[name]] = value
         else:
             extra.append((name, value))
-    mac, reason = normalise_mac(values.get("mac"))
+    mac, reason = check_mac(values.get("mac"))
     if reason:
         result.issues.append(ImportIssue(origin, "mac", reason, "warning"))
     if not any(values.get(f) for f in ("model", "serial", "device_id")) and mac is None:

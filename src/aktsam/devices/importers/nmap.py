@@ -27,7 +27,7 @@ import re
 from pathlib import Path
 
 from aktsam.devices.importers import xmlfile
-from aktsam.devices.importers.macs import normalise_mac
+from aktsam.devices.macs import check_mac
 from aktsam.devices.model import DeviceRecord, ImportIssue, ImportResult, Origin
 from aktsam.errors import InputError
 from aktsam.lists.parsers.xmlstream import release
@@ -89,7 +89,7 @@ def _read_host(
                 ImportIssue(origin, "ip", f"{ip!r} is not an IP address", "warning")
             )
             ip = None
-    mac, reason = normalise_mac(mac_text)
+    mac, reason = check_mac(mac_text)
     if reason:
         result.issues.append(ImportIssue(origin, "mac", reason, "warning"))
     if mac is not None:

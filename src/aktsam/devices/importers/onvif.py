@@ -22,7 +22,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from aktsam.devices.importers import xmlfile
-from aktsam.devices.importers.macs import normalise_mac
+from aktsam.devices.macs import check_mac
 from aktsam.devices.model import DeviceRecord, ImportIssue, ImportResult, Origin
 from aktsam.errors import InputError
 
@@ -127,7 +127,7 @@ def _scopes(path: Path, elem: xmlfile.Element, result: ImportResult) -> None:
         )
     mac: str | None = None
     for text in values.get("mac", []):
-        mac, reason = normalise_mac(text)
+        mac, reason = check_mac(text)
         if reason:
             result.issues.append(ImportIssue(origin, "mac", reason, "warning"))
     hardware = values.get("hardware", [])

@@ -28,10 +28,10 @@ import ipaddress
 from collections.abc import Mapping
 from pathlib import Path
 
-from aktsam.devices.importers.macs import normalise_mac
 from aktsam.devices.importers.register_columns import SYNONYMS, field_for, header_key
 from aktsam.devices.importers.register_sheets import Sheet, nonblank, read_sheet
 from aktsam.devices.importers.register_values import parse_date, parse_price
+from aktsam.devices.macs import check_mac
 from aktsam.devices.model import DeviceRecord, ImportIssue, ImportResult, Origin
 from aktsam.errors import InputError
 
@@ -168,7 +168,7 @@ def _read_row(
         value = cells[index].strip() if index < len(cells) else ""
         if value:
             values[field] = value
-    mac, reason = normalise_mac(values.get("mac"))
+    mac, reason = check_mac(values.get("mac"))
     if reason:
         warn("mac", f"{reason}; MAC dropped")
     ip = values.get("ip")
