@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import typer
 
-from aktsam.cli import hits, lists, screen
+from aktsam.cli import devices, hits, lists, screen
 
 app = typer.Typer(
     name="aktsam",
@@ -20,6 +20,7 @@ app.command("screen-file")(screen.screen_file)
 app.command("compare")(screen.compare_command)
 app.add_typer(lists.app, name="lists")
 app.add_typer(hits.app, name="hits")
+app.add_typer(devices.app, name="devices")
 
 
 def main() -> None:
