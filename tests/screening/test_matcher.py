@@ -98,6 +98,26 @@ def test_unlisted_companies_get_no_hit(csl: MatchIndex, name: str) -> None:
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize(
+    "name",
+    [
+        "Hanwha Vision Co., Ltd.",  # was 0.755 against "IS?Vision"
+        "Atlas Copco AB",  # was 0.715 against "ATLAS HOLDING"
+        "Motorola Solutions Inc.",  # was 0.704 against "INDUSTRIAL SOLUTIONS"
+        "Red Bull GmbH",  # was 0.717 against "Red Technology", an alias of "Beijing Tianhua"
+        "Skoda Auto a.s.",  # was 0.762 against "RT-AUTO"
+        "ASUSTeK Computer Inc.",
+    ],
+)
+def test_real_companies_sharing_one_word_with_a_listed_name_get_no_hit(
+    csl: MatchIndex, name: str
+) -> None:
+    # the company's own distinctive word is unmatched and outweighs the one word matched
+    assert match(csl, Query(name)) == []
+    assert match(csl, Query(name, schema=Schema.ORGANIZATION)) == []
+
+
+@pytest.mark.slow
 def test_a_wrong_birth_year_drops_a_person_below_the_threshold(csl: MatchIndex) -> None:
     right = match(csl, Query("Vladimir Putin", schema=Schema.PERSON, birth_date="1952-10-07"))
     assert ids(right)[:1] == [PUTIN_SDN]

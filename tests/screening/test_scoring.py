@@ -14,9 +14,10 @@ from pathlib import Path
 import pytest
 
 from aktsam.errors import InputError
-from aktsam.lists.model import Schema
+from aktsam.lists.model import NameKind, Schema
 from aktsam.screening import weights as W
 from aktsam.screening.matcher import compare
+from aktsam.screening.names import name_forms
 from aktsam.screening.qualifiers import (
     birth_date_adjustment,
     country_adjustment,
@@ -24,7 +25,16 @@ from aktsam.screening.qualifiers import (
     normalise_identifier,
     schema_adjustment,
 )
+from aktsam.screening.scoring import (
+    ListedNameInfo,
+    distinctive_weights,
+    explain_name,
+    name_score,
+    place_tokens,
+    prepare_form,
+)
 from aktsam.screening.vocabulary import (
+    Vocabulary,
     deletions,
     idf_weight,
     is_patronymic,
@@ -319,3 +329,69 @@ def test_every_weight_is_a_typed_constant_with_its_reason() -> None:
         reasoned = above.startswith("#:") or re.search(r"#: ", lines[node.lineno - 3])
         assert reasoned, f"{node.target.id} has no '#:' comment giving its reason"
     assert re.fullmatch(r"[0-9a-f]{16}", W.MODEL_SIGNATURE)
+
+
+# --- unmatched distinctive query words ---------------------------------------------------------------------
+
+#: listed names these tests score against: "vision", "auto", "atlas" are in many listed names (IDF < 1),
+#: "tawasul" and "dahua" in one; 10,000 listed names in all
+_DOC_FREQ = {"vision": 40, "auto": 25, "atlas": 40, "holding": 300, "tawasul": 1, "company": 3000}
+_DOC_FREQ |= {"dahua": 1, "technology": 900}
+
+
+def _name_score(query: str, listed: str, schema: Schema = ORG) -> tuple[float, list[str]]:
+    """(score, adjustment features) of ``listed`` for ``query`` with the weights of ``_DOC_FREQ``."""
+    vocab = Vocabulary.build(_DOC_FREQ, 10_000, load_generic_tokens())
+    pf = prepare_form(name_forms(query, schema)[0], vocab)
+    tids = tuple(vocab.index[t] for t in name_forms(listed, schema)[0].tokens)
+    total = sum(vocab.weights[t] for t in tids)
+    person = int(schema is PERSON)
+    score = name_score(pf, tids, total, 1.0, person, 0, 0, vocab)
+    info = ListedNameInfo(listed, NameKind.PRIMARY, None, None, ())
+    explanation = explain_name(pf, tids, total, person, 0, 0, vocab, info)
+    assert explanation.score == pytest.approx(max(0.0, min(1.0, score)))
+    return score, [a.feature for a in explanation.adjustments]
+
+
+def test_places_are_one_word_place_names() -> None:
+    places = place_tokens()
+    assert {"zhejiang", "shenzhen", "beijing", "china"} <= places
+    assert "dahua" not in places and "republic" not in places
+
+
+def test_distinctive_weights_leave_out_places_acronyms_and_light_words() -> None:
+    tokens = ("zhejiang", "dahua", "technology", "npp", "muhammad", "hanwha")
+    weights = (0.8, 1.0, 0.08, 1.0, 0.3, 1.0)
+    assert distinctive_weights(tokens, weights) == (0.0, 1.0, 0.0, 0.0, 0.0, 1.0)
+
+
+@pytest.mark.parametrize(
+    ("query", "listed"),
+    [
+        ("Hanwha Vision Co., Ltd.", "IS?Vision"),  # bench neg-company, was 0.759
+        ("Skoda Auto a.s.", "RT-AUTO"),  # was 0.761
+        ("Atlas Copco AB", "ATLAS HOLDING"),  # was 0.718
+    ],
+)
+def test_an_unmatched_distinctive_word_outweighing_the_match_is_another_company(
+    query: str, listed: str
+) -> None:
+    score, features = _name_score(query, listed)
+    assert score < W.DEFAULT_THRESHOLD
+    assert "unmatched_distinctive" in features
+
+
+def test_an_unmatched_word_lighter_than_the_match_costs_nothing_more() -> None:
+    score, features = _name_score("Tawasul Hawala Company", "TAWASUL COMPANY")
+    assert score >= W.DEFAULT_THRESHOLD
+    assert "unmatched_distinctive" not in features
+    # a place name left over is no evidence of another party
+    score, features = _name_score("Zhejiang Dahua Technology", "Dahua Technology")
+    assert score >= 0.75
+    assert "unmatched_distinctive" not in features
+
+
+def test_person_names_are_exempt_from_the_unmatched_distinctive_rule() -> None:
+    # an extra given or clan name in a person query is common; it costs only through query coverage
+    _, features = _name_score("Hanwha Vision", "Vision", PERSON)
+    assert "unmatched_distinctive" not in features

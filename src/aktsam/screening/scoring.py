@@ -7,8 +7,10 @@ coverages, each the matched share of that side's token weights (matches counted 
 
 ``base = listed_coverage ** s * query_coverage ** (1 - s)``  (``s`` = ``LISTED_COVERAGE_SHARE``)
 
-Name-level adjustments follow: thin evidence, name kind, word order (organisations), short queries. The
-entity-level qualifiers are in :mod:`aktsam.screening.qualifiers`.
+Name-level adjustments follow: an unmatched distinctive query word that outweighs the whole match
+(organisations: another company sharing one word, ``UNMATCHED_DISTINCTIVE_EXPONENT``), thin evidence, name
+kind, word order (organisations), short queries. The entity-level qualifiers are in
+:mod:`aktsam.screening.qualifiers`.
 
 :func:`name_score` (the hot path) returns a float; :func:`explain_name` repeats the same computation and
 records every step, for the few names that become hits. Both take the listed name as token ids and flags
@@ -19,11 +21,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from aktsam.lists.model import NameKind
 from aktsam.screening import weights as W
+from aktsam.screening.datatables import load_table
 from aktsam.screening.explain import Adjustment, Explanation, TokenPair
-from aktsam.screening.names import NameForm
+from aktsam.screening.names import NameForm, tokenize
 from aktsam.screening.vocabulary import Vocabulary, is_patronymic
 
 #: One possible alignment step: (similarity, listed weight, query bit mask, listed bit mask, query weight,
@@ -76,6 +80,10 @@ class PreparedForm:
     #: and the query positions that can match a common token
     common_cap: float
     common_positions: int
+    #: per query position, the weight it costs when left unmatched (:func:`distinctive_weights`), and
+    #: whether any position costs anything
+    distinctive: tuple[float, ...] = ()
+    any_distinctive: bool = False
 
 
 def prepare_form(
@@ -122,6 +130,7 @@ def prepare_form(
                     caps[i] = max(caps.get(i, 0.0), weights[left] + weights[right])
                     common_positions |= 1 << i
     query_weights = tuple(vocab.weight_of(t) for t in tokens)
+    distinctive = distinctive_weights(tokens, query_weights)
     compounds = [(tid, 3 << i, -1) for tid, positions in joins.items() for i in positions]
     compounds += [(left, 1 << i, right) for i, left, right in splits]
     return PreparedForm(
@@ -142,7 +151,57 @@ def prepare_form(
         sorted_tokens=tuple(sorted(tokens)),
         common_cap=sum(caps.values()),
         common_positions=common_positions,
+        distinctive=distinctive,
+        any_distinctive=any(distinctive),
     )
+
+
+@lru_cache(maxsize=1)
+def place_tokens() -> frozenset[str]:
+    """One-word place names (``zh_terms.csv`` rows of kind ``place``: "zhejiang", "shenzhen", "china").
+
+    Company names add or drop their seat freely, so a query's unmatched place name is no evidence of
+    another party (:func:`distinctive_weights`).
+    """
+    out: set[str] = set()
+    for row in load_table("zh_terms.csv", ("term", "english", "kind")):
+        if row["kind"] == "place":
+            words = tokenize(row["english"])
+            if len(words) == 1:
+                out.add(words[0])
+    return frozenset(out)
+
+
+def distinctive_weights(tokens: Sequence[str], weights: Sequence[float]) -> tuple[float, ...]:
+    """What each query token costs when left unmatched, beyond the query coverage: its weight when it
+    is distinctive (``DISTINCTIVE_MIN_WEIGHT``, ``DISTINCTIVE_MIN_LENGTH``, not a place name), else 0."""
+    places = place_tokens()
+    return tuple(
+        weight
+        if weight >= W.DISTINCTIVE_MIN_WEIGHT
+        and len(token) >= W.DISTINCTIVE_MIN_LENGTH
+        and token not in places
+        else 0.0
+        for token, weight in zip(tokens, weights, strict=True)
+    )
+
+
+def unmatched_factor(pf: PreparedForm, used_q: int, query_mass: float, person: int) -> float:
+    """Factor for a query whose unmatched distinctive word outweighs all it matched (see
+    ``UNMATCHED_DISTINCTIVE_EXPONENT``): ``(matched / (matched + unmatched distinctive weight)) **
+    exponent``; 1 otherwise, and for persons' names."""
+    if person or not pf.any_distinctive or query_mass <= 0.0:
+        return 1.0
+    unmatched = heaviest = 0.0
+    for i, weight in enumerate(pf.distinctive):
+        if weight and not used_q >> i & 1:
+            unmatched += weight
+            if weight > heaviest:
+                heaviest = weight
+    if heaviest <= query_mass:
+        return 1.0
+    factor: float = (query_mass / (query_mass + unmatched)) ** W.UNMATCHED_DISTINCTIVE_EXPONENT
+    return factor
 
 
 def _retrieval_weight(weight: float, initial: bool) -> float:
@@ -261,8 +320,9 @@ def _edges(pf: PreparedForm, tids: Sequence[int], letters: int, vocab: Vocabular
     return edges
 
 
-def _align(edges: list[Edge]) -> tuple[list[Edge], float, float, int]:
-    """Greedy one-to-one alignment: (edges taken, listed mass, query mass, listed positions used)."""
+def _align(edges: list[Edge]) -> tuple[list[Edge], float, float, int, int]:
+    """Greedy one-to-one alignment: (edges taken, listed mass, query mass, listed positions used, query
+    positions used)."""
     if len(edges) > 1:
         edges.sort(reverse=True)
     used_q = used_l = 0
@@ -276,7 +336,7 @@ def _align(edges: list[Edge]) -> tuple[list[Edge], float, float, int]:
         listed_mass += edge[0] * edge[1]
         query_mass += edge[0] * edge[4]
         taken.append(edge)
-    return taken, listed_mass, query_mass, used_l
+    return taken, listed_mass, query_mass, used_l, used_q
 
 
 def _inversions(taken: Sequence[Edge]) -> tuple[int, int]:
@@ -326,12 +386,14 @@ def name_score(
     edges = _edges(pf, tids, letters, vocab)
     if not edges:
         return 0.0
-    taken, listed_mass, query_mass, used_l = _align(edges)
+    taken, listed_mass, query_mass, used_l, used_q = _align(edges)
     if patronymics:
         listed_total -= _missing_patronymics(patronymics, used_l, tids, letters, vocab)
     if listed_total <= 0.0 or pf.total <= 0.0:
         return 0.0
     score = base_score(listed_mass / listed_total, query_mass / pf.total)
+    if pf.any_distinctive and not person:
+        score *= unmatched_factor(pf, used_q, query_mass, person)
     evidence = W.MIN_EVIDENCE_PERSON if person else W.MIN_EVIDENCE_OTHER
     if listed_mass < evidence:
         score *= (listed_mass / evidence) ** W.EVIDENCE_EXPONENT
@@ -368,7 +430,7 @@ def explain_name(
 ) -> Explanation:
     """:func:`name_score` with every step recorded (its ``score`` is the same value, clipped)."""
     edges = _edges(pf, tids, letters, vocab)
-    taken, listed_mass, query_mass, used_l = _align(edges)
+    taken, listed_mass, query_mass, used_l, _ = _align(edges)
     tokens = vocab.tokens
     query_tokens = pf.tokens
     pairs: list[TokenPair] = []
@@ -401,6 +463,21 @@ def explain_name(
             )
         )
         score = discounted
+    factor = unmatched_factor(pf, used_q, query_mass, person)
+    if factor != 1.0:
+        names = ", ".join(
+            query_tokens[i]
+            for i, weight in enumerate(pf.distinctive)
+            if weight and not used_q >> i & 1
+        )
+        adjustments.append(
+            Adjustment(
+                "unmatched_distinctive",
+                score * factor - score,
+                f"unmatched distinctive query word(s) {names} outweigh the matched ones",
+            )
+        )
+        score *= factor
     evidence = min_evidence(bool(person))
     if taken and listed_mass < evidence:
         scaled = score * (listed_mass / evidence) ** W.EVIDENCE_EXPONENT
