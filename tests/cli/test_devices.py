@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import csv
 import json
+from collections import Counter
 from pathlib import Path
+from typing import Any
 
 from tests.cli.conftest import Invoke
 
@@ -30,3 +33,136 @@ def test_identify_register_flags_relabel_and_reports_bad_rows(fresh_cli: Invoke)
 def test_identify_unknown_text_is_unknown_not_guessed(fresh_cli: Invoke) -> None:
     payload = json.loads(fresh_cli("devices", "identify", "Acme Widget", "--json").output)
     assert payload["devices"][0]["maker"] is None and payload["devices"][0]["level"] == "unknown"
+
+
+# --- aktsam devices audit ----------------------------------------------------------------------------------
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "devices"
+UK_AND_POLICY = ("--regimes", "uk-sensitive-sites-2022,example-org-policy", "--today", "2026-11-25")
+
+
+def _audit(fresh_cli: Invoke, out: Path, *extra: str) -> dict[str, Any]:
+    inventory, sites = str(EXAMPLES / "inventory.csv"), str(EXAMPLES / "sites.csv")
+    result = fresh_cli(
+        "devices", "audit", inventory, "--sites", sites, *extra, "--output", str(out)
+    )
+    assert result.exit_code == 0, result.output
+    assert "40 of 40 devices audited" in result.output
+    data: dict[str, Any] = json.loads(out.read_text(encoding="utf-8"))
+    return data
+
+
+def test_audit_example_under_uk_direction_and_org_policy(fresh_cli: Invoke, tmp_path: Path) -> None:
+    data = _audit(fresh_cli, tmp_path / "audit.json", *UK_AND_POLICY)
+    # 40 devices read (42 rows, 2 skipped); Hikvision/Dahua incl. relabels: HQ 6, SCH 6, DEP 5, CARE 5
+    assert data["summary"]["by_finding"] == {
+        "restricted everywhere": 22, "restricted here": 0, "compliant": 16, "unknown maker": 2,
+    }  # fmt: skip
+    actions = Counter(
+        "keep under warranty service" if d["action"].startswith("keep") else d["action"]
+        for d in data["devices"]
+    )
+    # isolate: the 6 at HQ (sensitive, core network) + DEP-009 at the unknown "Depot Annex" (worst case);
+    # warranty still running on 2026-11-25: SCH-001/005/010, DEP-002, CARE-001/008
+    assert actions == {
+        "no action": 18, "isolate from core network": 7, "keep under warranty service": 6,
+        "replace at end of life": 9,
+    }  # fmt: skip
+    by_id = {d["device_id"]: d for d in data["devices"]}
+    assert by_id["SCH-010"]["action"] == "keep under warranty service until 2026-12-31"
+    assert by_id["SCH-010"]["rule"] == "example-org-policy/warranty-service"
+    assert by_id["HQ-008"]["relabelled"] == "yes" and by_id["HQ-008"]["maker"] == "Hikvision"
+    assert by_id["DEP-009"]["sensitivity"] == "unknown"
+    assert sum(d["relabelled"] == "yes" for d in data["devices"]) == 8
+    assert sum(d["confidence"].startswith("low") for d in data["devices"]) == 6
+    # 2 skipped rows + 2 dropped MACs in the inventory, 1 bad row in sites.csv
+    assert [(Path(i["file"]).name, i["row"], i["severity"]) for i in data["issues"]] == [
+        ("inventory.csv", 24, "warning"), ("inventory.csv", 41, "error"),
+        ("inventory.csv", 42, "warning"), ("inventory.csv", 43, "error"), ("sites.csv", 6, "error"),
+    ]  # fmt: skip
+
+
+def test_audit_example_uk_only_and_default_regimes(fresh_cli: Invoke, tmp_path: Path) -> None:
+    uk = _audit(fresh_cli, tmp_path / "uk.json", "--regimes", "uk-sensitive-sites-2022",
+                "--today", "2026-11-25")  # fmt: skip
+    assert uk["summary"]["by_finding"] == {
+        "restricted everywhere": 0, "restricted here": 7, "compliant": 31, "unknown maker": 2,
+    }  # fmt: skip
+    default = _audit(fresh_cli, tmp_path / "all.json", "--today", "2026-11-25")
+    assert default["summary"]["regimes"] == [
+        "us-fcc-covered",
+        "us-ndaa-889",
+        "uk-sensitive-sites-2022",
+    ]
+    removals = [d for d in default["devices"] if d["action"] == "remove now"]
+    assert len(removals) == 22 and {d["rule"] for d in removals} == {"us-ndaa-889/889-a-1-B"}
+
+
+def test_audit_csv_and_xlsx_outputs(fresh_cli: Invoke, tmp_path: Path) -> None:
+    inventory, sites = str(EXAMPLES / "inventory.csv"), str(EXAMPLES / "sites.csv")
+    for name in ("audit.csv", "audit.xlsx"):
+        result = fresh_cli("devices", "audit", inventory, "--sites", sites, *UK_AND_POLICY,
+                           "--output", str(tmp_path / name))  # fmt: skip
+        assert result.exit_code == 0, result.output
+    with (tmp_path / "audit.csv").open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert len(rows) == 40
+    for column in (
+        "device_id",
+        "maker",
+        "brand",
+        "confidence",
+        "evidence",
+        "finding",
+        "regimes",
+        "site",
+        "sensitivity",
+        "action",
+        "relabelled",
+        "rule",
+        "source_file",
+        "source_row",
+    ):
+        assert column in rows[0]  # fmt: skip
+    from openpyxl import load_workbook
+
+    book = load_workbook(tmp_path / "audit.xlsx", read_only=True)
+    assert book.sheetnames == ["devices", "errors"]
+    assert len(list(book["devices"].values)) == 41 and len(list(book["errors"].values)) == 6
+
+
+def test_audit_user_regime_file_and_errors(fresh_cli: Invoke, tmp_path: Path) -> None:
+    policy = tmp_path / "policy.yml"
+    policy.write_text(
+        "id: axis-out\ntitle: T\nauthority: A\nsource: S\ndate: 2025-01-01\nscope: standard\n"
+        "makers: [axis]\nrules:\n  - {id: r, kind: consider-removal, text: Go.}\n",
+        encoding="utf-8",
+    )
+    data = _audit(fresh_cli, tmp_path / "a.json", "--regimes", "", "--regime-file", str(policy),
+                  "--today", "2026-11-25")  # fmt: skip
+    # Axis on standard sites: SCH-004, DEP-003, DEP-008, CARE-004 (HQ is sensitive)
+    assert data["summary"]["by_finding"]["restricted here"] == 4
+    policy.write_text(policy.read_text().replace("scope: standard", "scope: secret"))
+    result = fresh_cli("devices", "audit", str(EXAMPLES / "inventory.csv"), "--regime-file",
+                       str(policy), "--output", str(tmp_path / "b.json"))  # fmt: skip
+    assert result.exit_code == 2 and "policy.yml" in result.output and "'scope'" in result.output
+    result = fresh_cli("devices", "audit", str(EXAMPLES / "inventory.csv"), "--regimes", "eu-ban",
+                       "--output", str(tmp_path / "c.json"))  # fmt: skip
+    assert result.exit_code == 2 and "eu-ban" in result.output
+    assert not (tmp_path / "b.json").exists() and not (tmp_path / "c.json").exists()
+
+
+def test_audit_refuses_no_regime_and_bad_date(fresh_cli: Invoke, tmp_path: Path) -> None:
+    inventory, out = str(EXAMPLES / "inventory.csv"), str(tmp_path / "x.csv")
+    result = fresh_cli("devices", "audit", inventory, "--regimes", "", "--output", out)
+    assert result.exit_code == 2 and "no regime selected" in result.output
+    result = fresh_cli("devices", "audit", inventory, "--today", "25/11/2026", "--output", out)
+    assert result.exit_code == 2 and not Path(out).exists()
+    clash = tmp_path / "clash.yml"
+    clash.write_text(
+        "id: us-ndaa-889\ntitle: T\nauthority: A\nsource: S\ndate: 2025-01-01\nscope: everywhere\n"
+        "makers: [axis]\nrules:\n  - {id: r, kind: consider-removal, text: Go.}\n",
+        encoding="utf-8",
+    )
+    result = fresh_cli("devices", "audit", inventory, "--regime-file", str(clash), "--output", out)
+    assert result.exit_code == 2 and "already bundled" in result.output

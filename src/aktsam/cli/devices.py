@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict
+from datetime import date
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -12,10 +13,18 @@ from rich.markup import escape
 from rich.table import Table
 
 from aktsam.cli import context
+from aktsam.devices.audit import FINDINGS, audit, summary, write_report
 from aktsam.devices.identify import Identification, identify, identify_value
 from aktsam.devices.importers import import_file
+from aktsam.devices.model import DeviceRecord, ImportIssue
+from aktsam.devices.regimes import bundled_regimes, load_regimes, select
+from aktsam.devices.sites import read_sites
+from aktsam.errors import InputError
 
-app = typer.Typer(help="Equipment audit: identify the real maker of devices.", no_args_is_help=True)
+app = typer.Typer(
+    help="Equipment audit: identify the real maker of devices and audit them against restriction regimes.",
+    no_args_is_help=True,
+)
 
 
 def _payload(ident: Identification) -> dict[str, Any]:
@@ -67,3 +76,97 @@ def identify_command(
     context.console().print(table)
     for issue in issues:
         context.err_console().print(f"[yellow]{escape(issue)}[/]")
+
+
+DEFAULT_REGIMES = "us-fcc-covered,us-ndaa-889,uk-sensitive-sites-2022"
+
+
+@app.command("audit")
+def audit_command(
+    inventories: Annotated[
+        list[Path],
+        typer.Argument(
+            help="Device inputs: asset registers (CSV/XLSX), nmap/ONVIF/ISAPI XML, Dahua text."
+        ),
+    ],
+    output: Annotated[
+        Path,
+        typer.Option("--output", "-o", help="Report file: .csv, .xlsx (+ errors sheet) or .json."),
+    ],
+    sites_file: Annotated[
+        Path | None,
+        typer.Option("--sites", help="Sites CSV: site_id,name,sensitivity,core_network."),
+    ] = None,
+    regime_ids: Annotated[
+        str,
+        typer.Option(
+            "--regimes",
+            help="Comma-separated regime ids to apply. Bundled: us-fcc-covered, us-ndaa-889 (US "
+            "federal contractors), uk-sensitive-sites-2022, example-org-policy (an example).",
+        ),
+    ] = DEFAULT_REGIMES,
+    regime_files: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--regime-file",
+            help="An extra regime YAML (same shape as the bundled ones); its id "
+            "is applied even if --regimes does not name it.",
+        ),
+    ] = None,
+    today: Annotated[
+        str | None, typer.Option("--today", help="Audit date, YYYY-MM-DD (default: today).")
+    ] = None,
+) -> None:
+    """Audit installed equipment: maker, the regimes that restrict it at its site, and what to do."""
+    day = _parse_day(today)
+    with context.reported_errors():
+        extra = load_regimes(regime_files or [])
+        clash = sorted(set(extra) & set(bundled_regimes()))
+        if clash:
+            raise InputError(
+                f"regime id {clash[0]!r} is already bundled; give your file another id",
+                field="--regime-file",
+            )
+        available = {**bundled_regimes(), **extra}
+        ids = [i.strip() for i in regime_ids.split(",") if i.strip()]
+        ids += [i for i in extra if i not in ids]
+        regimes = select(available, ids)
+        if not regimes:
+            raise InputError("no regime selected: name one with --regimes or --regime-file")
+        sites = read_sites(sites_file) if sites_file is not None else None
+        records: list[DeviceRecord] = []
+        issues: list[ImportIssue] = []
+        for path in inventories:
+            imported = import_file(path)
+            records += imported.records
+            issues += imported.issues
+        result = audit(records, sites, regimes, today=day, issues=issues)
+        write_report(result, output)
+    _print_summary(summary(result), output)
+
+
+def _parse_day(text: str | None) -> date:
+    if text is None:
+        return date.today()
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise typer.BadParameter(f"{text!r} is not YYYY-MM-DD", param_hint="--today") from None
+
+
+def _print_summary(data: dict[str, Any], output: Path) -> None:
+    out = context.console()
+    out.print(
+        f"{data['devices_out']} of {data['devices_in']} devices audited against "
+        f"{escape(', '.join(data['regimes']))} on {data['today']}; {data['issues']} import issue(s); "
+        f"{data['relabelled']} relabelled, {data['low_confidence']} low-confidence identification(s)"
+    )
+    table = Table("site", *FINDINGS, "total")
+    for site, counts in data["by_site"].items():
+        table.add_row(
+            escape(site), *(str(counts.get(f, 0)) for f in FINDINGS), str(sum(counts.values()))
+        )
+    by_finding = data["by_finding"]
+    table.add_row("[bold]all[/]", *(str(by_finding[f]) for f in FINDINGS), str(data["devices_out"]))
+    out.print(table)
+    out.print(f"report written to {escape(str(output))}")

@@ -1,0 +1,295 @@
+"""The equipment audit: for every installed device, who made it, which regimes restrict it where it stands,
+and what to do, with the regime and rule behind each answer.
+
+``audit`` is the pure core (``aktsam devices audit`` only reads files and writes the report). Every device
+in is a device out: a device with no identifiable maker is reported as ``unknown maker``, a device whose
+site is not in the sites file is assessed as if on a sensitive site with a core-network connection (the
+worst case, said so in its notes), and a low-confidence identification is shown with its level, never hidden.
+
+Findings: ``restricted everywhere`` (a regime with scope ``everywhere`` covers the maker), ``restricted here``
+(only a site-scoped regime does, and it applies at this site), ``compliant``, ``unknown maker``.
+
+Actions, from the rules of the restricting regimes; the most urgent wins and the others stay in ``rules``:
+
+====================================  =============================================================
+action                                rule that produces it
+====================================  =============================================================
+remove now                            ``remove-by`` whose date has passed
+isolate from core network             ``no-core-network`` at a site connected to a core network
+remove by DATE                        ``remove-by`` whose date is still ahead
+keep under warranty service until D   ``service-until-warranty-end`` while the device's warranty runs
+replace at end of life                ``no-new-deployment``, ``consider-removal``, or warranty over
+no action                             nothing restricts the device here
+====================================  =============================================================
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from aktsam.devices.identify import Identification, identify
+from aktsam.devices.model import DeviceRecord, ImportIssue
+from aktsam.devices.regimes import Regime, Rule
+from aktsam.devices.sites import Site, SiteTable
+from aktsam.errors import InputError
+
+FINDINGS = ("restricted everywhere", "restricted here", "compliant", "unknown maker")
+NO_ACTION = "no action"
+UNKNOWN_SITE = "unknown"
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    """One action one rule asks for; ``urgency`` orders them (higher first)."""
+
+    urgency: int
+    action: str
+    regime: str
+    rule: str
+
+    def __str__(self) -> str:
+        return f"{self.regime}/{self.rule}: {self.action}"
+
+
+@dataclass(frozen=True, slots=True)
+class DeviceAudit:
+    record: DeviceRecord
+    identification: Identification
+    site: Site | None
+    sensitivity: str  # the site's, or "unknown"
+    regimes_at_site: tuple[str, ...]  # selected regimes whose scope includes this site
+    restricting: tuple[str, ...]  # of those, the ones covering this device's maker
+    finding: str
+    action: str
+    rule: str  # "regime/rule" behind the action; "" for no action
+    steps: tuple[Step, ...] = ()  # every action any rule asked for, most urgent first
+    notes: tuple[str, ...] = ()
+
+
+@dataclass(slots=True)
+class AuditResult:
+    devices: list[DeviceAudit]
+    issues: list[ImportIssue]
+    regimes: list[Regime]
+    today: date
+    devices_in: int
+
+    def balanced(self) -> bool:
+        return self.devices_in == len(self.devices)
+
+    def by_finding(self) -> Counter[str]:
+        return Counter(d.finding for d in self.devices)
+
+    def by_site(self) -> dict[str, Counter[str]]:
+        out: dict[str, Counter[str]] = {}
+        for d in self.devices:
+            out.setdefault(site_label(d), Counter())[d.finding] += 1
+        return out
+
+
+def site_label(device: DeviceAudit) -> str:
+    if device.site is not None:
+        return device.site.id
+    return device.record.site or "(no site)"
+
+
+def _iso(text: str | None) -> date | None:
+    try:
+        return date.fromisoformat(text) if text else None
+    except ValueError:
+        return None
+
+
+def _steps(regime: Regime, record: DeviceRecord, core_network: bool, today: date) -> list[Step]:
+    steps: list[Step] = []
+    for rule in regime.rules:
+        step = _step(rule, record, core_network, today)
+        if step is not None:
+            steps.append(Step(step[0], step[1], regime.id, rule.id))
+    return steps
+
+
+def _step(
+    rule: Rule, record: DeviceRecord, core_network: bool, today: date
+) -> tuple[int, str] | None:
+    if rule.kind == "remove-by" and rule.by is not None:
+        return (5, "remove now") if today >= rule.by else (3, f"remove by {rule.by.isoformat()}")
+    if rule.kind == "no-core-network":
+        return (4, "isolate from core network") if core_network else None
+    if rule.kind == "service-until-warranty-end":
+        until = _iso(record.warranty_until)
+        if until is not None and until >= today:
+            return 2, f"keep under warranty service until {until.isoformat()}"
+        return 1, "replace at end of life"
+    return 1, "replace at end of life"  # no-new-deployment, consider-removal
+
+
+def audit_device(
+    record: DeviceRecord, sites: SiteTable | None, regimes: list[Regime], today: date
+) -> DeviceAudit:
+    ident = identify(record)
+    notes: list[str] = []
+    site = sites.find(record.site) if sites is not None else None
+    if site is None:
+        why = (
+            "no sites file given"
+            if sites is None
+            else (
+                f"site {record.site!r} is not in the sites file"
+                if record.site
+                else "no site recorded"
+            )
+        )
+        notes.append(
+            f"{why}: assessed as a sensitive site with a core-network connection (worst case)"
+        )
+    sensitivity = site.sensitivity if site else UNKNOWN_SITE
+    assessed_as = site.sensitivity if site else "sensitive"
+    core_network = site.core_network if site else True
+    here = [r for r in regimes if r.applies_at(assessed_as)]
+    if ident.relabelled:
+        notes.append(f"relabelled: sold as {ident.brand}, made by {ident.maker_name}")
+    if ident.level == "low":
+        notes.append(
+            f"low-confidence identification ({ident.confidence:.2f}): confirm the maker before acting"
+        )
+    notes += [f"conflicting evidence: {c}" for c in ident.conflicts]
+    if ident.maker is None:
+        notes.append(
+            "maker not identified: inspect the device (label, model plate, MAC) and re-run"
+        )
+        return DeviceAudit(record, ident, site, sensitivity, tuple(r.id for r in here), (),
+                           "unknown maker", NO_ACTION, "", (), tuple(notes))  # fmt: skip
+    restricting = [r for r in here if ident.maker in r.covered]
+    if any(r.scope == "everywhere" for r in restricting):
+        finding = "restricted everywhere"
+    else:
+        finding = "restricted here" if restricting else "compliant"
+    steps = sorted(
+        (s for r in restricting for s in _steps(r, record, core_network, today)),
+        key=lambda s: -s.urgency,
+    )
+    if restricting and not steps:
+        notes.append("every rule is already met here (e.g. no core-network connection)")
+    if (
+        steps
+        and _iso(record.warranty_until) is None
+        and any("warranty" in s.action or s.action == "replace at end of life" for s in steps)
+    ):
+        notes.append("warranty end date unknown")
+    action, rule = (
+        (steps[0].action, f"{steps[0].regime}/{steps[0].rule}") if steps else (NO_ACTION, "")
+    )
+    return DeviceAudit(record, ident, site, sensitivity, tuple(r.id for r in here),
+                       tuple(r.id for r in restricting), finding, action, rule, tuple(steps),
+                       tuple(notes))  # fmt: skip
+
+
+def audit(
+    records: Iterable[DeviceRecord],
+    sites: SiteTable | None,
+    regimes: list[Regime],
+    *,
+    today: date,
+    issues: Iterable[ImportIssue] = (),
+) -> AuditResult:
+    """Audit every record against ``regimes`` at its site; ``issues`` (import problems) are carried along."""
+    records = list(records)
+    all_issues = [*issues, *(sites.issues if sites is not None else [])]
+    devices = [audit_device(record, sites, regimes, today) for record in records]
+    return AuditResult(devices, all_issues, list(regimes), today, len(records))
+
+
+# --- the report ------------------------------------------------------------------------------------------
+
+COLUMNS = (
+    "device_id", "maker", "brand", "confidence", "relabelled", "evidence", "finding", "regimes", "site",
+    "sensitivity", "action", "rule", "rules", "regimes_at_site", "notes", "source_file", "source_row",
+)  # fmt: skip
+ISSUE_COLUMNS = ("file", "row", "element", "field", "severity", "message")
+
+
+def report_row(device: DeviceAudit) -> dict[str, object]:
+    ident, origin = device.identification, device.record.origin
+    evidence = [str(e) for e in ident.evidence] + [f"CONFLICT: {c}" for c in ident.conflicts]
+    return {
+        "device_id": device.record.device_id or str(origin),
+        "maker": ident.maker_name or "unknown",
+        "brand": ident.brand or "",
+        "confidence": f"{ident.level} {ident.confidence:.2f}",
+        "relabelled": "yes" if ident.relabelled else "no",
+        "evidence": " | ".join(evidence),
+        "finding": device.finding,
+        "regimes": "; ".join(device.restricting),
+        "site": site_label(device),
+        "sensitivity": device.sensitivity,
+        "action": device.action,
+        "rule": device.rule,
+        "rules": "; ".join(str(s) for s in device.steps),
+        "regimes_at_site": "; ".join(device.regimes_at_site),
+        "notes": "; ".join(device.notes),
+        "source_file": origin.file,
+        "source_row": origin.row if origin.row is not None else (origin.element or ""),
+    }
+
+
+def issue_row(issue: ImportIssue) -> dict[str, object]:
+    return {
+        "file": issue.origin.file,
+        "row": issue.origin.row if issue.origin.row is not None else "",
+        "element": issue.origin.element or "",
+        "field": issue.field or "",
+        "severity": issue.severity,
+        "message": issue.message,
+    }
+
+
+def summary(result: AuditResult) -> dict[str, object]:
+    return {
+        "today": result.today.isoformat(),
+        "regimes": [r.id for r in result.regimes],
+        "devices_in": result.devices_in,
+        "devices_out": len(result.devices),
+        "issues": len(result.issues),
+        "relabelled": sum(1 for d in result.devices if d.identification.relabelled),
+        "low_confidence": sum(1 for d in result.devices if d.identification.level == "low"),
+        "by_finding": {f: result.by_finding()[f] for f in FINDINGS},
+        "by_site": {site: dict(counts) for site, counts in sorted(result.by_site().items())},
+    }
+
+
+def write_report(result: AuditResult, path: Path) -> None:
+    """The report as CSV (devices), JSON (summary, devices, issues) or XLSX (``devices`` + ``errors``
+    sheets), by extension, written to a temporary file and renamed, so a failed write leaves nothing."""
+    suffix = path.suffix.lower()
+    rows = [report_row(d) for d in result.devices]
+    if suffix == ".csv":
+        from aktsam.screening.files import write_table
+
+        write_table(path, COLUMNS, rows)
+        return
+    if suffix not in (".json", ".xlsx"):
+        raise InputError(
+            f"unsupported output type {suffix!r}; use .csv, .xlsx or .json", file=str(path)
+        )
+    tmp = path.with_name(f".{path.name}.tmp")
+    issues = [issue_row(i) for i in result.issues]
+    if suffix == ".json":
+        payload = {"summary": summary(result), "devices": rows, "issues": issues}
+        tmp.write_text(json.dumps(payload, ensure_ascii=False, indent=2), encoding="utf-8")
+    else:
+        from openpyxl import Workbook
+
+        workbook = Workbook(write_only=True)
+        for name, columns, data in (("devices", COLUMNS, rows), ("errors", ISSUE_COLUMNS, issues)):
+            sheet = workbook.create_sheet(name)
+            sheet.append(list(columns))
+            for row in data:
+                sheet.append([row[c] for c in columns])
+        workbook.save(tmp)
+    tmp.replace(path)
