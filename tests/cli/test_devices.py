@@ -82,13 +82,18 @@ def test_audit_example_under_uk_direction_and_org_policy(fresh_cli: Invoke, tmp_
     ]  # fmt: skip
 
 
-def test_audit_example_uk_only_and_default_regimes(fresh_cli: Invoke, tmp_path: Path) -> None:
+def test_audit_example_uk_only_and_us_regimes_named(fresh_cli: Invoke, tmp_path: Path) -> None:
     uk = _audit(fresh_cli, tmp_path / "uk.json", "--regimes", "uk-sensitive-sites-2022",
                 "--today", "2026-11-25")  # fmt: skip
     assert uk["summary"]["by_finding"] == {
         "restricted everywhere": 0, "restricted here": 7, "compliant": 31, "unknown maker": 2,
     }  # fmt: skip
-    default = _audit(fresh_cli, tmp_path / "all.json", "--today", "2026-11-25")
+    unnamed = fresh_cli("devices", "audit", str(EXAMPLES / "inventory.csv"),
+                        "--output", str(tmp_path / "none.json"))  # fmt: skip
+    assert unnamed.exit_code == 2 and "no regime selected" in unnamed.output
+    assert "us-ndaa-889" in unnamed.output and not (tmp_path / "none.json").exists()
+    default = _audit(fresh_cli, tmp_path / "all.json", "--today", "2026-11-25",
+                     "--regimes", "us-fcc-covered,us-ndaa-889,uk-sensitive-sites-2022")  # fmt: skip
     assert default["summary"]["regimes"] == [
         "us-fcc-covered",
         "us-ndaa-889",

@@ -78,7 +78,10 @@ def identify_command(
         context.err_console().print(f"[yellow]{escape(issue)}[/]")
 
 
-DEFAULT_REGIMES = "us-fcc-covered,us-ndaa-889,uk-sensitive-sites-2022"
+# No default: which regimes bind depends on who audits (NDAA §889 removal applies to US federal contractors,
+# the UK direction to UK public bodies' sensitive sites); applying all by default would order a UK council to
+# remove everything under a US statute.
+DEFAULT_REGIMES = ""
 
 
 @app.command("audit")
@@ -132,7 +135,10 @@ def audit_command(
         ids += [i for i in extra if i not in ids]
         regimes = select(available, ids)
         if not regimes:
-            raise InputError("no regime selected: name one with --regimes or --regime-file")
+            raise InputError(
+                "no regime selected: name the ones that bind you with --regimes (bundled: "
+                f"{', '.join(sorted(bundled_regimes()))}) or give --regime-file"
+            )
         sites = read_sites(sites_file) if sites_file is not None else None
         records: list[DeviceRecord] = []
         issues: list[ImportIssue] = []
