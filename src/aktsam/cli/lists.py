@@ -108,17 +108,16 @@ def status_command(
         return
     table = Table(title="List snapshots in force")
     for column in ("source", "snapshot", "published", "entities", "age (days)", "origin", "state"):
-        table.add_column(
-            column, justify="right" if column in ("entities", "age (days)") else "left"
-        )
+        right = column in ("snapshot", "entities", "age (days)")
+        table.add_column(column, justify="right" if right else "left", no_wrap=True)
     for r in rows:
         state = "[red]STALE[/]" if r.stale else "[green]fresh[/]"
         if r.snapshot_id is None:
             state = "[red]no data[/]"
         table.add_row(
             r.source,
-            r.label or "—",
-            r.published or "—",
+            str(r.snapshot_id) if r.snapshot_id is not None else "—",  # labels: `lists snapshots`
+            (r.published or "—")[:10],  # the day is what matters; the full stamp is in --json
             f"{r.entity_count:,}" if r.entity_count is not None else "—",
             str(r.age_days) if r.age_days is not None else "—",
             r.origin or "—",
