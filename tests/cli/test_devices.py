@@ -132,8 +132,14 @@ def test_audit_csv_and_xlsx_outputs(fresh_cli: Invoke, tmp_path: Path) -> None:
     from openpyxl import load_workbook
 
     book = load_workbook(tmp_path / "audit.xlsx", read_only=True)
-    assert book.sheetnames == ["devices", "errors"]
+    assert book.sheetnames == ["devices", "errors", "plan", "plan-totals"]
     assert len(list(book["devices"].values)) == 41 and len(list(book["errors"].values)) == 6
+    plan = list(book["plan"].values)
+    assert (
+        len(plan) == 23 and plan[0][:2] == ("order", "device_id") and plan[1][:2] == (1, "HQ-006")
+    )
+    totals = list(book["plan-totals"].values)
+    assert totals[-1][:6] == ("all", "all", 22, 22, 0, 11050)
 
 
 def test_audit_user_regime_file_and_errors(fresh_cli: Invoke, tmp_path: Path) -> None:
@@ -171,3 +177,42 @@ def test_audit_refuses_no_regime_and_bad_date(fresh_cli: Invoke, tmp_path: Path)
     )
     result = fresh_cli("devices", "audit", inventory, "--regime-file", str(clash), "--output", out)
     assert result.exit_code == 2 and "already bundled" in result.output
+
+
+def test_audit_plan_in_json_with_user_prices_and_no_plan(fresh_cli: Invoke, tmp_path: Path) -> None:
+    prices = tmp_path / "prices.csv"
+    prices.write_text(
+        "device_type,unit_price,currency,labour_per_unit,source,date\n"
+        "camera-fixed,100,EUR,10,quote 7,2026-11-01\nnvr,1000,EUR,100,quote 7,2026-11-01\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "audit.json"
+    inventory, sites = str(EXAMPLES / "inventory.csv"), str(EXAMPLES / "sites.csv")
+    result = fresh_cli("devices", "audit", inventory, "--sites", sites, *UK_AND_POLICY,
+                       "--prices", str(prices), "--output", str(out))  # fmt: skip
+    assert result.exit_code == 0, result.output
+    # 17 cameras at 110, 2 NVRs at 1,100; 2 DVRs and 1 intercom have no price in this table
+    assert (
+        "plan: 22 device(s) to act on, estimated 4,070.00 EUR for 19 priced; 3 with cost unknown"
+        in (" ".join(result.output.split()))
+    )
+    data = json.loads(out.read_text(encoding="utf-8"))["plan"]
+    assert (data["total"], data["devices"], data["unpriced"], data["currency"]) == (
+        4070.0,
+        22,
+        3,
+        "EUR",
+    )
+    unknown = sorted(line["device_id"] for line in data["lines"] if line["cost"] == "unknown")
+    assert unknown == ["CARE-001", "HQ-008", "SCH-010"]
+    assert [line["order"] for line in data["lines"]] == list(range(1, 23))
+    bare = fresh_cli("devices", "audit", inventory, "--sites", sites, *UK_AND_POLICY, "--no-plan",
+                     "--output", str(out))  # fmt: skip
+    assert bare.exit_code == 0 and "plan:" not in bare.output
+    assert "plan" not in json.loads(out.read_text(encoding="utf-8"))
+    prices.write_text("device_type,unit_price,currency,labour_per_unit,source,date\n"
+                      "nvr,1,EUR,1,,2026-11-01\n", encoding="utf-8")  # fmt: skip
+    bad = fresh_cli("devices", "audit", inventory, *UK_AND_POLICY, "--prices", str(prices),
+                    "--output", str(tmp_path / "bad.json"))  # fmt: skip
+    assert bad.exit_code != 0 and "prices.csv" in bad.output and "source" in bad.output
+    assert not (tmp_path / "bad.json").exists()

@@ -17,6 +17,7 @@ from aktsam.devices.audit import FINDINGS, audit, summary, write_report
 from aktsam.devices.identify import Identification, identify, identify_value
 from aktsam.devices.importers import import_file
 from aktsam.devices.model import DeviceRecord, ImportIssue
+from aktsam.devices.plan import PRICES_FILE, load_prices, one_line, plan
 from aktsam.devices.regimes import bundled_regimes, load_regimes, select
 from aktsam.devices.sites import read_sites
 from aktsam.errors import InputError
@@ -119,6 +120,22 @@ def audit_command(
     today: Annotated[
         str | None, typer.Option("--today", help="Audit date, YYYY-MM-DD (default: today).")
     ] = None,
+    with_plan: Annotated[
+        bool,
+        typer.Option(
+            "--plan/--no-plan",
+            help="Add the remove-and-replace plan (order, target dates, cost estimate, totals) to a "
+            ".json or .xlsx report.",
+        ),
+    ] = True,
+    prices_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--prices",
+            help="Replacement price table CSV: device_type,unit_price,currency,labour_per_unit,"
+            "source,date (default: the bundled EXAMPLE prices, not a quote).",
+        ),
+    ] = None,
 ) -> None:
     """Audit installed equipment: maker, the regimes that restrict it at its site, and what to do."""
     day = _parse_day(today)
@@ -147,8 +164,13 @@ def audit_command(
             records += imported.records
             issues += imported.issues
         result = audit(records, sites, regimes, today=day, issues=issues)
-        write_report(result, output)
+        removal_plan = (
+            plan(result, load_prices(prices_file or PRICES_FILE), today=day) if with_plan else None
+        )
+        write_report(result, output, removal_plan)
     _print_summary(summary(result), output)
+    if removal_plan is not None:
+        context.console().print(escape(one_line(removal_plan)))
 
 
 def _parse_day(text: str | None) -> date:

@@ -31,12 +31,16 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from aktsam.devices.identify import Identification, identify
 from aktsam.devices.model import DeviceRecord, ImportIssue
 from aktsam.devices.regimes import Regime, Rule
 from aktsam.devices.sites import Site, SiteTable
 from aktsam.errors import InputError
+
+if TYPE_CHECKING:
+    from aktsam.devices.plan import Plan
 
 FINDINGS = ("restricted everywhere", "restricted here", "compliant", "unknown maker")
 NO_ACTION = "no action"
@@ -263,9 +267,11 @@ def summary(result: AuditResult) -> dict[str, object]:
     }
 
 
-def write_report(result: AuditResult, path: Path) -> None:
+def write_report(result: AuditResult, path: Path, plan: Plan | None = None) -> None:
     """The report as CSV (devices), JSON (summary, devices, issues) or XLSX (``devices`` + ``errors``
-    sheets), by extension, written to a temporary file and renamed, so a failed write leaves nothing."""
+    sheets), by extension, written to a temporary file and renamed, so a failed write leaves nothing.
+    With a ``plan`` (``devices.plan``), JSON gains a ``plan`` key (lines, totals, currency) and XLSX the
+    ``plan`` and ``plan-totals`` sheets; CSV stays the devices table alone."""
     suffix = path.suffix.lower()
     rows = [report_row(d) for d in result.devices]
     if suffix == ".csv":
@@ -280,13 +286,28 @@ def write_report(result: AuditResult, path: Path) -> None:
     tmp = path.with_name(f".{path.name}.tmp")
     issues = [issue_row(i) for i in result.issues]
     if suffix == ".json":
-        payload = {"summary": summary(result), "devices": rows, "issues": issues}
+        payload: dict[str, object] = {"summary": summary(result), "devices": rows, "issues": issues}
+        if plan is not None:
+            from aktsam.devices.plan import plan_payload
+
+            payload["plan"] = plan_payload(plan)
         tmp.write_text(json.dumps(payload, ensure_ascii=False, indent=2), encoding="utf-8")
     else:
         from openpyxl import Workbook
 
         workbook = Workbook(write_only=True)
-        for name, columns, data in (("devices", COLUMNS, rows), ("errors", ISSUE_COLUMNS, issues)):
+        sheets: list[tuple[str, tuple[str, ...], list[dict[str, object]]]] = [
+            ("devices", COLUMNS, rows),
+            ("errors", ISSUE_COLUMNS, issues),
+        ]
+        if plan is not None:
+            from aktsam.devices.plan import PLAN_COLUMNS, TOTAL_COLUMNS, plan_rows, total_rows
+
+            sheets += [
+                ("plan", PLAN_COLUMNS, plan_rows(plan)),
+                ("plan-totals", TOTAL_COLUMNS, total_rows(plan)),
+            ]
+        for name, columns, data in sheets:
             sheet = workbook.create_sheet(name)
             sheet.append(list(columns))
             for row in data:
