@@ -132,7 +132,7 @@ def test_audit_csv_and_xlsx_outputs(fresh_cli: Invoke, tmp_path: Path) -> None:
     from openpyxl import load_workbook
 
     book = load_workbook(tmp_path / "audit.xlsx", read_only=True)
-    assert book.sheetnames == ["devices", "errors", "plan", "plan-totals"]
+    assert book.sheetnames == ["devices", "errors", "plan", "plan-totals", "charts"]
     assert len(list(book["devices"].values)) == 41 and len(list(book["errors"].values)) == 6
     plan = list(book["plan"].values)
     assert (

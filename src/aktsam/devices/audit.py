@@ -312,5 +312,10 @@ def write_report(result: AuditResult, path: Path, plan: Plan | None = None) -> N
             sheet.append(list(columns))
             for row in data:
                 sheet.append([row[c] for c in columns])
+        from aktsam.devices.charts import (
+            add_charts_sheet,
+        )  # imports plan, which imports this module
+
+        add_charts_sheet(workbook, result, plan)
         workbook.save(tmp)
     tmp.replace(path)
