@@ -134,6 +134,18 @@ def test_expansions_agree_with_pairwise_token_similarity() -> None:
             )
 
 
+def test_precomputed_expansions_equal_fresh_ones_after_a_reload(
+    index: MatchIndex, tmp_path: Path
+) -> None:
+    path = tmp_path / "index.pickle"
+    index.save(path)
+    loaded = MatchIndex.load(path)
+    vocab = loaded.vocab
+    for token in [*vocab.tokens, "vladimirovic", "muhamad", "zhejang"]:
+        expected = list(vocab._expand(token).items())  # same ids and similarities, same order
+        assert list(vocab.expand(token).items()) == expected
+
+
 def test_common_tokens_get_prefix_postings(index: MatchIndex) -> None:
     muhammad = index.vocab.index["muhammad"]
     assert index.common[muhammad]

@@ -69,7 +69,7 @@ from aktsam.screening.vocabulary import (
     load_generic_tokens,
 )
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 _BUNDLE_CACHE_SIZE = 20_000
 _MAGIC = "aktsam-match-index"
 _KINDS: tuple[NameKind, ...] = tuple(NameKind)

@@ -20,7 +20,7 @@ precomputed by the index.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from aktsam.lists.model import NameKind
@@ -84,6 +84,9 @@ class PreparedForm:
     #: whether any position costs anything
     distinctive: tuple[float, ...] = ()
     any_distinctive: bool = False
+    #: ``expansions`` inverted: listed id -> (similarity, 1 << i, weights[i], i) for each query
+    #: position i that may match it, in position order
+    matches: Mapping[int, tuple[tuple[float, int, float, int], ...]] = field(default_factory=dict)
 
 
 def prepare_form(
@@ -133,6 +136,10 @@ def prepare_form(
     distinctive = distinctive_weights(tokens, query_weights)
     compounds = [(tid, 3 << i, -1) for tid, positions in joins.items() for i in positions]
     compounds += [(left, 1 << i, right) for i, left, right in splits]
+    matches: dict[int, tuple[tuple[float, int, float, int], ...]] = {}
+    for i, expansion in enumerate(expansions):
+        for tid, sim in expansion.items():
+            matches[tid] = (*matches.get(tid, ()), (sim, 1 << i, query_weights[i], i))
     return PreparedForm(
         form=form,
         tokens=tokens,
@@ -153,6 +160,7 @@ def prepare_form(
         common_positions=common_positions,
         distinctive=distinctive,
         any_distinctive=any(distinctive),
+        matches=matches,
     )
 
 
@@ -279,14 +287,15 @@ def _edges(pf: PreparedForm, tids: Sequence[int], letters: int, vocab: Vocabular
     weights = vocab.weights
     lweights = listed_weights(tids, letters, vocab) if letters == NAME_LETTERS else None
     qweights = pf.weights
-    expansions = pf.expansions
+    matches = pf.matches
     edges: list[Edge] = []
     for j, tid in enumerate(tids):
-        for i, expansion in enumerate(expansions):
-            sim = expansion.get(tid)
-            if sim is not None:
-                weight = weights[tid] if lweights is None else lweights[j]
-                edges.append((sim, weight, 1 << i, 1 << j, qweights[i], i, j, _SINGLE))
+        found = matches.get(tid)
+        if found is not None:
+            weight = weights[tid] if lweights is None else lweights[j]
+            lbit = 1 << j
+            for sim, qbit, qweight, i in found:
+                edges.append((sim, weight, qbit, lbit, qweight, i, j, _SINGLE))
     if pf.initial_positions or letters == INITIALS:
         tokens = vocab.tokens
         for i, qtok in enumerate(pf.tokens):

@@ -12,6 +12,8 @@ A query token is *expanded* once into the listed tokens it may stand for, each w
 
 Both neighbourhoods are plain dictionaries (deletion variant -> token ids, Metaphone code -> token ids),
 pickled with the index; a lookup is a handful of dictionary probes. Expansions are memoised per token.
+The expansion of every listed token is computed once at build and saved with the index (flat arrays),
+so that a fresh process loading the index only expands the query tokens that no listed name holds.
 """
 
 from __future__ import annotations
@@ -178,6 +180,9 @@ class Vocabulary:
         "_cache",
         "_codes",
         "_deletes",
+        "_expansion_ids",
+        "_expansion_ptr",
+        "_expansion_sims",
         "_phonetic",
         "df",
         "generic",
@@ -194,6 +199,7 @@ class Vocabulary:
         generic: frozenset[str],
         deletes: dict[str, int | tuple[int, ...]],
         phonetic: dict[str, tuple[int, ...]],
+        expansions: tuple[array[int], array[int], array[float]] | None = None,
     ) -> None:
         self.tokens = tokens
         self.index: dict[str, int] = {token: i for i, token in enumerate(tokens)}
@@ -204,6 +210,11 @@ class Vocabulary:
         self._phonetic = phonetic
         self._codes: dict[int, str | None] = {}
         self._cache: dict[str, dict[int, float]] = {}
+        if expansions is None:
+            expansions = (array("q"), array("q"), array("d"))
+        # precomputed expansion of every listed token (CSR: ptr[i]:ptr[i + 1] in ids/sims),
+        # in the order :meth:`_expand` yields it; empty when not precomputed
+        self._expansion_ptr, self._expansion_ids, self._expansion_sims = expansions
 
     @classmethod
     def build(
@@ -239,7 +250,21 @@ class Vocabulary:
                 if similarity >= W.GENERIC_VARIANT_MIN_SIMILARITY:
                     weights[token_id] = min(weights[token_id], entry.weight)
         vocab._cache.clear()
+        vocab._precompute_expansions()
         return vocab
+
+    def _precompute_expansions(self) -> None:
+        """Expand every listed token once, so that a fresh process loading the index does not."""
+        ptr = array("q", [0])
+        ids = array("q")
+        sims = array("d")
+        expand = self._expand
+        for token in self.tokens:
+            expansion = expand(token)
+            ids.extend(expansion.keys())
+            sims.extend(expansion.values())
+            ptr.append(len(ids))
+        self._expansion_ptr, self._expansion_ids, self._expansion_sims = ptr, ids, sims
 
     # --- persistence --------------------------------------------------------------------------------------
 
@@ -251,6 +276,9 @@ class Vocabulary:
             "generic": sorted(self.generic),
             "deletes": self._deletes,
             "phonetic": self._phonetic,
+            "expansion_ptr": self._expansion_ptr,
+            "expansion_ids": self._expansion_ids,
+            "expansion_sims": self._expansion_sims,
         }
 
     @classmethod
@@ -262,6 +290,7 @@ class Vocabulary:
             frozenset(state["generic"]),
             state["deletes"],
             state["phonetic"],
+            (state["expansion_ptr"], state["expansion_ids"], state["expansion_sims"]),
         )
 
     # --- lookup -------------------------------------------------------------------------------------------
@@ -287,7 +316,13 @@ class Vocabulary:
         cached = self._cache.get(token)
         if cached is not None:
             return cached
-        result = self._expand(token)
+        token_id = self.index.get(token)
+        ptr = self._expansion_ptr
+        if token_id is not None and ptr:
+            lo, hi = ptr[token_id], ptr[token_id + 1]
+            result = dict(zip(self._expansion_ids[lo:hi], self._expansion_sims[lo:hi], strict=True))
+        else:
+            result = self._expand(token)
         if len(self._cache) > 200_000:
             self._cache.clear()
         self._cache[token] = result
