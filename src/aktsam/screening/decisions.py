@@ -134,6 +134,24 @@ def active_clearance(
     parties for the same entity without ``party_id`` raise :class:`ValueError`, because applying one
     party's clearance to another would hide a hit.
     """
+    newest = latest_decision(decisions, entity_id, party_id=party_id)
+    if (
+        newest is not None
+        and newest.decision == "false_positive"
+        and newest.content_hash == current_content_hash
+    ):
+        return newest
+    return None
+
+
+def latest_decision(
+    decisions: Sequence[Decision], entity_id: str, *, party_id: str | None = None
+) -> Decision | None:
+    """The newest decision on ``entity_id`` (the one that counts), whatever its kind, or ``None``.
+
+    Same party rule as :func:`active_clearance`: decisions of several parties without ``party_id``
+    raise :class:`ValueError`.
+    """
     relevant = [
         d
         for d in decisions
@@ -147,10 +165,7 @@ def active_clearance(
             f"decisions on {entity_id} from several parties ({', '.join(sorted(parties))}); "
             "pass party_id"
         )
-    newest = max(relevant, key=_chronological)
-    if newest.decision == "false_positive" and newest.content_hash == current_content_hash:
-        return newest
-    return None
+    return max(relevant, key=_chronological)
 
 
 def _chronological(decision: Decision) -> tuple[dt.datetime, int]:

@@ -18,6 +18,7 @@ from typing import Any
 
 from aktsam.errors import InputError
 from aktsam.lists.model import Schema
+from aktsam.lists.parsers.textfile import line_of
 from aktsam.lists.values import country_code
 
 QUERY_FIELDS: tuple[str, ...] = ("id", "name", "schema", "country", "birth_date")
@@ -112,10 +113,11 @@ def parse_countries(value: str | None) -> tuple[str, ...]:
 
 
 def _rows_from_csv(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
+    raw = path.read_bytes()
     try:
-        text = path.read_bytes().decode("utf-8-sig")
+        text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        line = path.read_bytes()[: exc.start].count(b"\n") + 1
+        line = line_of(raw, exc.start)
         raise InputError(
             "not UTF-8 text (save the file as CSV UTF-8)", file=str(path), row=line
         ) from None

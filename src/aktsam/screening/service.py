@@ -28,7 +28,13 @@ from aktsam.errors import InputError
 from aktsam.lists.bundled import ensure_bundled
 from aktsam.lists.model import Schema
 from aktsam.lists.snapshots import Snapshot, current_snapshots, entity_hashes, load_entities
-from aktsam.screening.decisions import Decision, active_clearance, decisions_for, record_decision
+from aktsam.screening.decisions import (
+    Decision,
+    active_clearance,
+    decisions_for,
+    latest_decision,
+    record_decision,
+)
 from aktsam.screening.explain import Explanation
 from aktsam.screening.files import PartyRow
 from aktsam.screening.index import MatchIndex
@@ -312,16 +318,15 @@ class Screener:
         reviewed: list[ScreenedHit] = []
         for hit in hits:
             snap = self._snapshot_for(hit.source)
-            status, decision = "open", None
-            on_entity = [d for d in decisions if d.entity_id == hit.entity_id]
-            if on_entity:
-                # the newest decision counts; a clearance lapses once the listing changed (status "open",
-                # with the lapsed decision attached so the reviewer sees what was decided before)
-                decision = max(on_entity, key=lambda d: (d.decided_at, d.id))
+            # the newest decision counts; a clearance lapses once the listing changed (status "open",
+            # with the lapsed decision attached so the reviewer sees what was decided before)
+            status = "open"
+            decision = latest_decision(decisions, hit.entity_id, party_id=party_id)
+            if decision is not None:
                 current = self._content_hash(snap.id, hit.entity_id)
                 if decision.decision == "confirmed":
                     status = "confirmed"
-                elif active_clearance(on_entity, hit.entity_id, current, party_id=party_id):
+                elif active_clearance([decision], hit.entity_id, current):
                     status = "cleared"
             reviewed.append(
                 ScreenedHit(hit=hit, status=status, decision=decision, snapshot_id=snap.id)
