@@ -198,3 +198,10 @@ def _print_summary(data: dict[str, Any], output: Path) -> None:
     table.add_row("[bold]all[/]", *(str(by_finding[f]) for f in FINDINGS), str(data["devices_out"]))
     out.print(table)
     out.print(f"report written to {escape(str(output))}")
+
+
+# Commands kept in their own modules (one per command family) and added to this group.
+from aktsam.cli import devices_discover, devices_survey  # noqa: E402
+
+devices_discover.register(app)
+devices_survey.register(app)
