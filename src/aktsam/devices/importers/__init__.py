@@ -11,11 +11,13 @@ nmap        ``nmap -oX`` scan (``-sV`` banners, MAC vendors)     :mod:`.nmap`
 onvif       ONVIF GetDeviceInformation / GetScopes, WS-Discovery :mod:`.onvif`
 isapi       Hikvision ``/ISAPI/System/deviceInfo`` XML           :mod:`.isapi`
 dahua       Dahua ``magicBox.cgi?action=getSystemInfo`` text     :mod:`.dahua`
+discovery   ``aktsam devices discover`` JSON (``aktsam-discovery``) :mod:`.discovery`
 ==========  ==================================================  ==========================
 
 :func:`import_file` picks the importer from ``kind`` or, when not given, from the file: the
 extension for registers (``.xlsx``/``.xlsm``, ``.csv``/``.tsv``), the root element for XML
-(``nmaprun``, a SOAP ``Envelope``, ``DeviceInfo``) and ``key=value`` lines for Dahua text.
+(``nmaprun``, a SOAP ``Envelope``, ``DeviceInfo``), the ``"format"`` key of JSON and ``key=value``
+lines for Dahua text.
 """
 
 from __future__ import annotations
@@ -28,6 +30,8 @@ from lxml import etree
 
 from aktsam.devices.importers.dahua import KEYS as DAHUA_KEYS
 from aktsam.devices.importers.dahua import import_dahua, parse_key_values
+from aktsam.devices.importers.discovery import FORMAT as DISCOVERY_FORMAT
+from aktsam.devices.importers.discovery import import_discovery
 from aktsam.devices.importers.isapi import import_isapi
 from aktsam.devices.importers.nmap import import_nmap
 from aktsam.devices.importers.onvif import import_onvif
@@ -42,6 +46,7 @@ __all__ = [
     "IMPORTERS",
     "detect_kind",
     "import_dahua",
+    "import_discovery",
     "import_file",
     "import_isapi",
     "import_nmap",
@@ -55,8 +60,11 @@ IMPORTERS: dict[str, Callable[[Path], ImportResult]] = {
     "onvif": import_onvif,
     "isapi": import_isapi,
     "dahua": import_dahua,
+    "discovery": import_discovery,
 }
 _XML_START = re.compile(rb"^(?:\xef\xbb\xbf)?\s*<")
+_JSON_START = re.compile(rb"^(?:\xef\xbb\xbf)?\s*\{")
+_JSON_FORMAT = re.compile(rb'"format"\s*:\s*"([^"]*)"')
 _ROOT_KINDS = {"nmaprun": "nmap", "Envelope": "onvif", "DeviceInfo": "isapi"}
 
 
@@ -96,6 +104,15 @@ def detect_kind(path: Path) -> str:
         raise InputError(
             f"XML with root element <{root}> is not a device input this tool reads "
             f"(expected <nmaprun>, an ONVIF SOAP <Envelope> or <DeviceInfo>)",
+            file=str(path),
+        )
+    if _JSON_START.match(head):
+        found = _JSON_FORMAT.search(head)
+        if found and found.group(1).decode("utf-8", "replace") == DISCOVERY_FORMAT:
+            return "discovery"
+        raise InputError(
+            f'JSON that is not a device input this tool reads (expected "format": '
+            f'"{DISCOVERY_FORMAT}", as written by aktsam devices discover)',
             file=str(path),
         )
     pairs, _ = parse_key_values(head.decode("utf-8", errors="replace"))
