@@ -52,7 +52,9 @@ def test_open_store_creates_home_and_migrates_to_head(settings: Settings) -> Non
         assert (settings.home / "aktsam.db").is_file()
         head = ScriptDirectory.from_config(alembic_config()).get_current_head()
         with store.engine.connect() as conn:
-            assert MigrationContext.configure(conn).get_current_revision() == head == "0001_initial"
+            assert (
+                MigrationContext.configure(conn).get_current_revision() == head == "0002_diligence"
+            )
             tables = set(sa.inspect(conn).get_table_names())
         assert {
             "snapshots",
@@ -158,7 +160,7 @@ def test_open_store_does_not_depend_on_working_directory(
 ) -> None:
     monkeypatch.chdir(tmp_path)
     with open_store(settings) as store, store.engine.connect() as conn:
-        assert MigrationContext.configure(conn).get_current_revision() == "0001_initial"
+        assert MigrationContext.configure(conn).get_current_revision() == "0002_diligence"
 
 
 def test_migrations_are_package_data() -> None:
@@ -217,4 +219,4 @@ def test_migration_renders_for_postgresql() -> None:
     )
     assert "imported_at TIMESTAMP WITH TIME ZONE NOT NULL" in ddl
     assert "data JSON NOT NULL" in ddl
-    assert ddl.count("CREATE TABLE") == 6  # five tables + alembic_version
+    assert ddl.count("CREATE TABLE") == 17  # sixteen tables + alembic_version

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import typer
 
-from aktsam.cli import devices, hits, lists, screen
+from aktsam.cli import devices, hits, lists, screen, trail
 
 app = typer.Typer(
     name="aktsam",
@@ -21,6 +21,7 @@ app.command("compare")(screen.compare_command)
 app.add_typer(lists.app, name="lists")
 app.add_typer(hits.app, name="hits")
 app.add_typer(devices.app, name="devices")
+app.add_typer(trail.app, name="audit")
 
 
 def main() -> None:

@@ -39,6 +39,7 @@ from aktsam.errors import ListFormatError, NotFoundError
 from aktsam.lists.model import ListedEntity, ParsedList
 from aktsam.lists.parsers import parse
 from aktsam.lists.sources import SourceDef, load_sources
+from aktsam.store import trail
 from aktsam.store.db import Store
 from aktsam.store.schema import ORIGINS, EntityRow, SnapshotRow
 
@@ -247,6 +248,12 @@ def import_parsed(
         session.flush()
         _insert_entities(session, row.id, parsed.entities)
         snapshot = _snapshot(row)
+        trail.record(session, actor=trail.default_actor(), action="list.import",
+                     object_type="snapshot", object_id=row.label,
+                     before={"current": previous.label} if previous is not None else None,
+                     after={"source": source, "file": file_name, "sha256": sha256,
+                            "published": parsed.published, "entities": len(parsed.entities),
+                            "origin": origin})  # fmt: skip
     return ImportResult(
         source=source,
         status="imported",

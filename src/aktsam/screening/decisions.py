@@ -18,6 +18,7 @@ from typing import Literal, cast
 import sqlalchemy as sa
 
 from aktsam.errors import InputError, NotFoundError
+from aktsam.store import trail
 from aktsam.store.db import Store
 from aktsam.store.schema import DECISIONS, EntityRow, HitDecisionRow
 
@@ -91,6 +92,10 @@ def record_decision(
         )
         session.add(row)
         session.flush()
+        trail.record(session, actor=actor, action=f"hit.{decision}", object_type="hit",
+                     object_id=f"{party_id} ~ {entity_id}",
+                     after={"decision": decision, "reason": reason, "snapshot_id": snapshot_id,
+                            "content_hash": content_hash, "decision_id": row.id})  # fmt: skip
         return _decision(row)
 
 

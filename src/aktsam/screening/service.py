@@ -15,7 +15,6 @@ disagree. It:
 
 from __future__ import annotations
 
-import getpass
 import hashlib
 import json
 import logging
@@ -43,6 +42,7 @@ from aktsam.screening.runs import HitRecord, record_run
 from aktsam.screening.weights import DEFAULT_THRESHOLD
 from aktsam.settings import Settings
 from aktsam.store.db import Store, open_store
+from aktsam.store.trail import default_actor
 
 log = logging.getLogger(__name__)
 
@@ -370,11 +370,3 @@ def matcher_signature() -> str:
             digest.update(path.name.encode())
             digest.update(path.read_bytes())
     return digest.hexdigest()
-
-
-def default_actor() -> str:
-    """Who is acting when nobody says: the login name (recorded with every decision and run)."""
-    try:
-        return getpass.getuser()
-    except Exception:  # no login name in some containers
-        return "unknown"

@@ -19,17 +19,42 @@ Tables:
 ``hit_decisions``
     An analyst's decision on a (party, listed entity) pair, tied to the entity's content hash so
     that a clearance lapses when the list entry changes.
+``audit_log``
+    The append-only, hash-chained audit trail of every change and decision (``aktsam.store.trail``).
+
+Due diligence (``aktsam.diligence``):
+
+``parties`` / ``relations``
+    The register: suppliers, makers, resellers, customers, end users and owners, and the links
+    between them (owns with a share, controls, maker-of, distributor-of, supplies-to).
+``equipment``
+    Installed devices linked to the party that made them (fed from the equipment audit).
+``evidence``
+    Documents and findings with source, date, author and a short quote; every assessment factor
+    and decision points at evidence rows.
+``assessments``
+    A party's risk assessment: the level, the score and every factor with its weight and evidence.
+``questionnaires``
+    Due-diligence questionnaires sent to a party and its answers, as data.
+``dd_decisions`` / ``dd_actions``
+    Decisions on a party (continue … exit) with rationale and evidence; follow-up actions with
+    owners and due dates.
+``info_requests``
+    Information requests under the Norwegian Transparency Act, with the three-week deadline.
+``sale_checks``
+    Customer / end-user checks before a sale: flags, the rule behind each, and the approval.
 """
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any, ClassVar
 
 from sqlalchemy import (
     JSON,
     Boolean,
     CheckConstraint,
+    Date,
     DateTime,
     Dialect,
     Float,
@@ -191,12 +216,237 @@ class HitDecisionRow(Base):
     content_hash: Mapped[str] = mapped_column(String(64))
 
 
+class AuditLogRow(Base):
+    """One entry of the audit trail. ``hash`` = sha256 over the previous entry's hash and this entry's
+    canonical content, so editing, deleting or reordering any entry breaks every hash after it."""
+
+    __tablename__ = "audit_log"
+    __table_args__ = (Index("ix_audit_log_object", "object_type", "object_id"),)
+
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    at: Mapped[datetime]
+    actor: Mapped[str] = mapped_column(String(200))
+    action: Mapped[str] = mapped_column(String(80))
+    object_type: Mapped[str] = mapped_column(String(50))
+    object_id: Mapped[str] = mapped_column(String(255))
+    before: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+    after: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64), unique=True)
+
+
+# --- due diligence -----------------------------------------------------------------------------------------
+
+PARTY_KINDS: tuple[str, ...] = ("organization", "company", "person", "public-body")
+RELATION_KINDS: tuple[str, ...] = (
+    "owns", "controls", "maker-of", "distributor-of", "supplies-to",
+)  # fmt: skip
+DD_DECISIONS: tuple[str, ...] = (
+    "continue", "engage", "conditional", "stop-new-purchases", "stop-new-sales", "wind-down", "exit",
+)  # fmt: skip
+
+
+class PartyRow(Base):
+    __tablename__ = "parties"
+
+    id: Mapped[str] = mapped_column(String(100), primary_key=True)
+    name: Mapped[str] = mapped_column(Text)
+    kind: Mapped[str] = mapped_column(String(20), default="organization")
+    roles: Mapped[list[Any]]  # supplier, manufacturer, reseller, customer, end-user, owner, brand
+    country: Mapped[str | None] = mapped_column(String(2))
+    region: Mapped[str | None] = mapped_column(String(100))
+    sector: Mapped[str | None] = mapped_column(String(100))
+    end_user_type: Mapped[str | None] = mapped_column(String(50))
+    aliases: Mapped[list[Any]]
+    identifiers: Mapped[dict[str, Any]]
+    website: Mapped[str | None] = mapped_column(Text)
+    notes: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+
+class RelationRow(Base):
+    __tablename__ = "relations"
+    __table_args__ = (
+        Index("uq_relations_source_target_kind", "source_id", "target_id", "kind", unique=True),
+        Index("ix_relations_target_id", "target_id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    source_id: Mapped[str] = mapped_column(ForeignKey("parties.id"))  # the owner / maker / supplier
+    target_id: Mapped[str] = mapped_column(ForeignKey("parties.id"))  # the owned / brand / customer
+    kind: Mapped[str] = mapped_column(String(20))
+    share: Mapped[float | None] = mapped_column(Float)  # percent, for "owns"
+    since: Mapped[date | None] = mapped_column(Date)
+    until: Mapped[date | None] = mapped_column(Date)
+    source: Mapped[str | None] = mapped_column(Text)  # where the link is stated
+    source_date: Mapped[date | None] = mapped_column(Date)
+    note: Mapped[str | None] = mapped_column(Text)
+
+
+class EquipmentRow(Base):
+    __tablename__ = "equipment"
+    __table_args__ = (Index("ix_equipment_party_id", "party_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    party_id: Mapped[str] = mapped_column(ForeignKey("parties.id"))  # the maker
+    device_id: Mapped[str] = mapped_column(String(255))
+    brand: Mapped[str | None] = mapped_column(String(200))
+    model: Mapped[str | None] = mapped_column(String(200))
+    site: Mapped[str | None] = mapped_column(String(200))
+    customer_id: Mapped[str | None] = mapped_column(
+        ForeignKey("parties.id")
+    )  # who it is installed for
+    installed_on: Mapped[date | None] = mapped_column(Date)
+    warranty_until: Mapped[date | None] = mapped_column(Date)
+    finding: Mapped[str | None] = mapped_column(String(40))  # from the equipment audit
+    source: Mapped[str | None] = mapped_column(Text)
+
+
+class EvidenceRow(Base):
+    __tablename__ = "evidence"
+    __table_args__ = (Index("ix_evidence_party_id", "party_id"),)
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)  # EV-0001
+    party_id: Mapped[str | None] = mapped_column(ForeignKey("parties.id"))
+    kind: Mapped[str] = mapped_column(String(40))  # list-hit, regime, ngo-report, public-body, ...
+    topic: Mapped[str | None] = mapped_column(
+        String(40)
+    )  # forced-labour, surveillance, sanctions...
+    stance: Mapped[str] = mapped_column(String(20), default="adverse")  # adverse/mitigating/neutral
+    title: Mapped[str] = mapped_column(Text)
+    publisher: Mapped[str | None] = mapped_column(Text)
+    url: Mapped[str | None] = mapped_column(Text)
+    published: Mapped[date | None] = mapped_column(Date)
+    author: Mapped[str | None] = mapped_column(Text)
+    quote: Mapped[str | None] = mapped_column(Text)
+    added_by: Mapped[str] = mapped_column(String(200))
+    added_at: Mapped[datetime]
+
+
+class AssessmentRow(Base):
+    __tablename__ = "assessments"
+    __table_args__ = (Index("ix_assessments_party_id", "party_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    party_id: Mapped[str] = mapped_column(ForeignKey("parties.id"))
+    assessed_at: Mapped[datetime]
+    assessed_by: Mapped[str] = mapped_column(String(200))
+    as_of: Mapped[date] = mapped_column(Date)
+    level: Mapped[str] = mapped_column(String(20))  # low / medium / high / critical
+    score: Mapped[float] = mapped_column(Float)
+    method: Mapped[str] = mapped_column(String(50))  # weights file id and version
+    factors: Mapped[list[Any]]  # each: name, value, weight, points, explanation, evidence ids
+    review_on: Mapped[date | None] = mapped_column(Date)
+
+
+class QuestionnaireRow(Base):
+    __tablename__ = "questionnaires"
+    __table_args__ = (Index("ix_questionnaires_party_id", "party_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    party_id: Mapped[str] = mapped_column(ForeignKey("parties.id"))
+    template: Mapped[str] = mapped_column(String(100))
+    sent_on: Mapped[date] = mapped_column(Date)
+    due_on: Mapped[date] = mapped_column(Date)
+    answered_on: Mapped[date | None] = mapped_column(Date)
+    answers: Mapped[dict[str, Any]]  # question id -> {"answer": ..., "evidence": ...}
+    status: Mapped[str] = mapped_column(String(20))  # sent, answered, overdue (derived), closed
+
+
+class DecisionRow(Base):
+    __tablename__ = "dd_decisions"
+    __table_args__ = (Index("ix_dd_decisions_party_id", "party_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    party_id: Mapped[str] = mapped_column(ForeignKey("parties.id"))
+    kind: Mapped[str] = mapped_column(String(30))  # DD_DECISIONS
+    scope: Mapped[list[Any]]  # e.g. ["purchases", "sales"]
+    rationale: Mapped[str] = mapped_column(Text)
+    evidence_ids: Mapped[list[Any]]
+    assessment_id: Mapped[int | None] = mapped_column(ForeignKey("assessments.id"))
+    decided_by: Mapped[str] = mapped_column(String(200))
+    decided_at: Mapped[datetime]
+    effective_on: Mapped[date] = mapped_column(Date)
+    review_on: Mapped[date | None] = mapped_column(Date)
+    service_until: Mapped[date | None] = mapped_column(
+        Date
+    )  # wind-down: warranty/service duties end
+    approved_by: Mapped[str | None] = mapped_column(String(200))
+    approved_at: Mapped[datetime | None]
+    status: Mapped[str] = mapped_column(String(20))  # pending-approval, in-force, superseded
+
+
+class ActionRow(Base):
+    __tablename__ = "dd_actions"
+    __table_args__ = (Index("ix_dd_actions_party_id", "party_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    party_id: Mapped[str] = mapped_column(ForeignKey("parties.id"))
+    decision_id: Mapped[int | None] = mapped_column(ForeignKey("dd_decisions.id"))
+    title: Mapped[str] = mapped_column(Text)
+    owner: Mapped[str] = mapped_column(String(200))
+    due_on: Mapped[date] = mapped_column(Date)
+    done_on: Mapped[date | None] = mapped_column(Date)
+    result: Mapped[str | None] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(20))  # open, done, cancelled
+
+
+class InfoRequestRow(Base):
+    __tablename__ = "info_requests"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    received_on: Mapped[date] = mapped_column(Date)
+    requester: Mapped[str] = mapped_column(Text)
+    question: Mapped[str] = mapped_column(Text)
+    party_id: Mapped[str | None] = mapped_column(ForeignKey("parties.id"))
+    deadline: Mapped[date] = mapped_column(Date)
+    answered_on: Mapped[date | None] = mapped_column(Date)
+    answer: Mapped[str | None] = mapped_column(Text)
+    refusal_ground: Mapped[str | None] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(20))  # open, answered, refused
+
+
+class SaleCheckRow(Base):
+    __tablename__ = "sale_checks"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    reference: Mapped[str] = mapped_column(String(100))  # order / quote number
+    customer_id: Mapped[str] = mapped_column(ForeignKey("parties.id"))
+    end_user_id: Mapped[str | None] = mapped_column(ForeignKey("parties.id"))
+    destination: Mapped[str] = mapped_column(String(2))
+    end_use: Mapped[str] = mapped_column(Text)
+    end_user_type: Mapped[str | None] = mapped_column(String(50))
+    products: Mapped[list[Any]]  # each: name, capabilities
+    flags: Mapped[list[Any]]  # each: rule id, rule source, message
+    outcome: Mapped[str] = mapped_column(String(30))  # clear, approval-required, refused
+    checked_by: Mapped[str] = mapped_column(String(200))
+    checked_at: Mapped[datetime]
+    approved_by: Mapped[str | None] = mapped_column(String(200))
+    approved_at: Mapped[datetime | None]
+    approval_note: Mapped[str | None] = mapped_column(Text)
+
+
 __all__ = [
+    "DD_DECISIONS",
     "DECISIONS",
     "ORIGINS",
+    "PARTY_KINDS",
+    "RELATION_KINDS",
+    "ActionRow",
+    "AssessmentRow",
+    "AuditLogRow",
     "Base",
+    "DecisionRow",
     "EntityRow",
+    "EquipmentRow",
+    "EvidenceRow",
     "HitDecisionRow",
+    "InfoRequestRow",
+    "PartyRow",
+    "QuestionnaireRow",
+    "RelationRow",
+    "SaleCheckRow",
     "ScreeningHitRow",
     "ScreeningRunRow",
     "SnapshotRow",
