@@ -95,7 +95,12 @@ def audit_command(
     ],
     output: Annotated[
         Path,
-        typer.Option("--output", "-o", help="Report file: .csv, .xlsx (+ errors sheet) or .json."),
+        typer.Option(
+            "--output",
+            "-o",
+            help="Report file: .csv, .xlsx (+ errors sheet), .json, or .html / .pdf (summary, "
+            "charts, plan and device tables).",
+        ),
     ],
     sites_file: Annotated[
         Path | None,
@@ -125,7 +130,7 @@ def audit_command(
         typer.Option(
             "--plan/--no-plan",
             help="Add the remove-and-replace plan (order, target dates, cost estimate, totals) to a "
-            ".json or .xlsx report.",
+            ".json, .xlsx, .html or .pdf report.",
         ),
     ] = True,
     prices_file: Annotated[

@@ -268,10 +268,11 @@ def summary(result: AuditResult) -> dict[str, object]:
 
 
 def write_report(result: AuditResult, path: Path, plan: Plan | None = None) -> None:
-    """The report as CSV (devices), JSON (summary, devices, issues) or XLSX (``devices`` + ``errors``
-    sheets), by extension, written to a temporary file and renamed, so a failed write leaves nothing.
-    With a ``plan`` (``devices.plan``), JSON gains a ``plan`` key (lines, totals, currency) and XLSX the
-    ``plan`` and ``plan-totals`` sheets; CSV stays the devices table alone."""
+    """The report as CSV (devices), JSON (summary, devices, issues), XLSX (``devices`` + ``errors``
+    sheets), or HTML/PDF (``devices.report``: summary, charts, tables), by extension, written to a temporary
+    file and renamed, so a failed write leaves nothing. With a ``plan`` (``devices.plan``), JSON gains a
+    ``plan`` key (lines, totals, currency), XLSX the ``plan`` and ``plan-totals`` sheets and HTML/PDF the
+    plan section; CSV stays the devices table alone."""
     suffix = path.suffix.lower()
     rows = [report_row(d) for d in result.devices]
     if suffix == ".csv":
@@ -279,11 +280,31 @@ def write_report(result: AuditResult, path: Path, plan: Plan | None = None) -> N
 
         write_table(path, COLUMNS, rows)
         return
-    if suffix not in (".json", ".xlsx"):
+    if suffix not in (".json", ".xlsx", ".html", ".pdf"):
         raise InputError(
-            f"unsupported output type {suffix!r}; use .csv, .xlsx or .json", file=str(path)
+            f"unsupported output type {suffix!r}; use .csv, .xlsx, .json, .html or .pdf",
+            file=str(path),
         )
     tmp = path.with_name(f".{path.name}.tmp")
+    try:
+        _write(result, plan, suffix, rows, tmp)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    tmp.replace(path)
+
+
+def _write(
+    result: AuditResult, plan: Plan | None, suffix: str, rows: list[dict[str, object]], tmp: Path
+) -> None:
+    if suffix in (".html", ".pdf"):
+        from aktsam.devices.report import render_html, render_pdf
+
+        if suffix == ".html":
+            tmp.write_text(render_html(result, plan), encoding="utf-8")
+        else:
+            render_pdf(result, plan, tmp)
+        return
     issues = [issue_row(i) for i in result.issues]
     if suffix == ".json":
         payload: dict[str, object] = {"summary": summary(result), "devices": rows, "issues": issues}
@@ -318,4 +339,3 @@ def write_report(result: AuditResult, path: Path, plan: Plan | None = None) -> N
 
         add_charts_sheet(workbook, result, plan)
         workbook.save(tmp)
-    tmp.replace(path)

@@ -137,8 +137,14 @@ def match_model(value: str, field: str = "model") -> list[Hit]:
     return [
         Hit(sig, text)
         for sig in _tables()[0]
-        if sig.field == field and re.search(sig.pattern, text, re.IGNORECASE)
+        if sig.field == field and _compiled(sig.pattern).search(text)
     ]
+
+
+@cache
+def _compiled(pattern: str) -> re.Pattern[str]:
+    """A table pattern, compiled once (case-insensitive, as every table pattern is applied)."""
+    return re.compile(pattern, re.IGNORECASE)
 
 
 def banner_signal(key: str) -> str | None:
@@ -184,8 +190,8 @@ def match_banner(key: str, text: str) -> list[Hit]:
         if sig.field == "tcp-banner":
             if signal == "tcp-banner" and _raw_bytes(text).startswith(bytes.fromhex(sig.pattern)):
                 hits.append(Hit(sig, text))
-        elif (sig.field == signal or sig.field == "product") and re.search(
-            sig.pattern, text.strip(), re.IGNORECASE
+        elif (sig.field == signal or sig.field == "product") and _compiled(sig.pattern).search(
+            text.strip()
         ):
             hits.append(Hit(sig, text))
     return hits

@@ -12,6 +12,7 @@ import math
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from aktsam.devices import evidence as w
 from aktsam.devices.evidence import Evidence
@@ -59,6 +60,7 @@ class Identification:
 # --- resolving names (labels, ONVIF Manufacturer, registrant names) ---------------------------------------
 
 
+@lru_cache(maxsize=8192)  # registers repeat the same few labels on thousands of rows
 def _resolve_name(text: str) -> NameMatch | None:
     """Maker/brand a name stands for: the whole name, else its first word ("Bosch Security" → Bosch)."""
     table = makers()

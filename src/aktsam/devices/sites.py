@@ -41,13 +41,21 @@ class SiteTable:
     sites: list[Site] = field(default_factory=list)
     issues: list[ImportIssue] = field(default_factory=list)
     rows_read: int = 0
+    _index: dict[str, Site] = field(default_factory=dict, init=False, repr=False, compare=False)
+    _indexed: int = field(default=-1, init=False, repr=False, compare=False)
 
     def find(self, name: str | None) -> Site | None:
-        """The site a device's ``site`` value names: its id or its name, case and spacing ignored."""
+        """The site a device's ``site`` value names: its id or its name, case and spacing ignored; the
+        first site in file order that has it as id or name."""
         if not name:
             return None
-        key = _key(name)
-        return next((s for s in self.sites if key in (_key(s.id), _key(s.name))), None)
+        if self._indexed != len(self.sites):  # (re)built when sites were added since
+            self._index = {}
+            for site in self.sites:
+                self._index.setdefault(_key(site.id), site)
+                self._index.setdefault(_key(site.name), site)
+            self._indexed = len(self.sites)
+        return self._index.get(_key(name))
 
 
 def _key(text: str) -> str:

@@ -263,7 +263,15 @@ def write_table(path: Path, columns: Sequence[str], rows: Iterable[Mapping[str, 
         raise InputError(
             f"unsupported output type {suffix!r}; use .csv, .xlsx or .json", file=str(path)
         )
-    materialised = [{c: row.get(c) for c in columns} for row in rows]
+    count = 0
+
+    def materialise() -> Iterator[dict[str, Any]]:  # streamed: rows can be many
+        nonlocal count
+        for row in rows:
+            count += 1
+            yield {c: row.get(c) for c in columns}
+
+    materialised = materialise()
     tmp = path.with_name(f".{path.name}.tmp")
     if suffix == ".csv":
         with tmp.open("w", newline="", encoding="utf-8") as handle:
@@ -271,7 +279,8 @@ def write_table(path: Path, columns: Sequence[str], rows: Iterable[Mapping[str, 
             writer.writeheader()
             writer.writerows(materialised)
     elif suffix == ".json":
-        tmp.write_text(json.dumps(materialised, ensure_ascii=False, indent=2), encoding="utf-8")
+        text = json.dumps(list(materialised), ensure_ascii=False, indent=2)
+        tmp.write_text(text, encoding="utf-8")
     else:
         from openpyxl import Workbook
 
@@ -282,4 +291,4 @@ def write_table(path: Path, columns: Sequence[str], rows: Iterable[Mapping[str, 
             sheet.append(["" if row[c] is None else row[c] for c in columns])
         workbook.save(tmp)
     tmp.replace(path)
-    return len(materialised)
+    return count

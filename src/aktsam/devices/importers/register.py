@@ -6,7 +6,9 @@ are numbered as the spreadsheet (or a text editor, for CSV) shows them.
 
 What is wrong with a value is reported, and what is right is kept:
 
-* an unknown column is kept verbatim in ``extra`` and reported once, as a warning;
+* an unknown column is kept verbatim in ``extra`` and reported once, as a warning (the survey's
+  organisation, sector and quantity columns, ``register_columns.PASSTHROUGH``, are kept in
+  ``extra`` too, but known: they help find the header and are not reported);
 * a MAC, IP, date or price that cannot be read is a **warning**: the value is dropped and the
   row kept, because a bad MAC must not hide the Hikvision model in the same row;
 * a serial number seen before is a warning on the second row, naming the first (two rows for
@@ -25,10 +27,16 @@ A file that cannot be read at all (missing, not UTF-8, not XLSX, no header row) 
 from __future__ import annotations
 
 import ipaddress
+import sys
 from collections.abc import Mapping
 from pathlib import Path
 
-from aktsam.devices.importers.register_columns import SYNONYMS, field_for, header_key
+from aktsam.devices.importers.register_columns import (
+    SYNONYMS,
+    field_for,
+    header_key,
+    passthrough_for,
+)
 from aktsam.devices.importers.register_sheets import Sheet, nonblank, read_sheet
 from aktsam.devices.importers.register_values import parse_date, parse_price
 from aktsam.devices.macs import check_mac
@@ -50,6 +58,7 @@ class _Columns:
         self.extra: list[tuple[int, str]] = []
         self.price_currency: str | None = None
         self.duplicates: list[str] = []
+        self.passthrough: set[int] = set()  # extra columns another command reads (not unknown)
         explicit = {header_key(name): field for field, name in mapping.items()}
         for index, name in enumerate(header):
             field = explicit.get(header_key(name)) if name.strip() else None
@@ -65,10 +74,13 @@ class _Columns:
                     self.duplicates.append(f"{label!r} (column {index + 1}) as another {field}")
                 if field is not None or label in (seen for _, seen in self.extra):
                     label = f"{label} (column {index + 1})"  # keep extra keys unique
+                elif name.strip() and passthrough_for(name) is not None:
+                    self.passthrough.add(index)
                 self.extra.append((index, label))
 
     def known(self) -> int:
-        return len(self.fields)
+        """Columns recognised; passthrough ones count only beside at least one real field."""
+        return len(self.fields) + (len(self.passthrough) if self.fields else 0)
 
 
 def import_register(path: Path | str, columns: Mapping[str, str] | None = None) -> ImportResult:
@@ -112,7 +124,11 @@ def import_register(path: Path | str, columns: Mapping[str, str] | None = None) 
         _read_row(origin, cells, cols, sheet, serials, result)
     # a column with no header is reported only if some row uses it (XLSX sheets run wide)
     used = {i for n, cells in sheet.rows if n > header_row for i, c in enumerate(cells) if c}
-    unknown = [label for index, label in cols.extra if index in used or _header_named(label)]
+    unknown = [
+        label
+        for index, label in cols.extra
+        if index not in cols.passthrough and (index in used or _header_named(label))
+    ]
     if unknown:
         message = f"column(s) not recognised, kept as extra values: {', '.join(unknown)}"
         result.issues.insert(0, ImportIssue(header_origin, None, message, "warning"))
@@ -149,6 +165,13 @@ def _find_header(path: Path, sheet: Sheet, mapping: Mapping[str, str]) -> tuple[
     )
 
 
+_REPEATED = frozenset(
+    ["site", "location", "brand", "manufacturer", "model", "device_type", "firmware", "currency",
+     "network_segment"]
+)  # fmt: skip
+"""Fields whose few distinct values repeat over thousands of rows: interned, stored once (bench/devices.py)."""
+
+
 def _read_row(
     origin: Origin,
     cells: list[str],
@@ -167,7 +190,7 @@ def _read_row(
             warn(field, "formula with no saved value (open and save the file in Excel)")
         value = cells[index].strip() if index < len(cells) else ""
         if value:
-            values[field] = value
+            values[field] = sys.intern(value) if field in _REPEATED else value
     mac, reason = check_mac(values.get("mac"))
     if reason:
         warn("mac", f"{reason}; MAC dropped")

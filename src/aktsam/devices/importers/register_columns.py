@@ -44,7 +44,26 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "device_type": ("device type", "type", "category", "equipment type", "asset type"),
 }  # fmt: skip
 
+#: Columns that are no DeviceRecord field but that another command reads from ``extra`` (the survey:
+#: whose answer a row is, and how many devices it stands for). They count towards finding the header
+#: row (a Freedom-of-Information answer may be just "Brand, Quantity") and are not reported as
+#: unrecognised; their values stay in ``extra`` under the header as the file spells it.
+PASSTHROUGH: dict[str, tuple[str, ...]] = {
+    "organisation": (
+        "organisation", "organization", "organisation name", "organization name", "body",
+        "public body", "authority", "public authority",
+    ),
+    "sector": ("sector", "organisation type", "organization type", "body type"),
+    "quantity": (
+        "quantity", "qty", "number", "count", "number of devices", "number of cameras",
+        "no of devices", "no of cameras", "units", "number of units",
+    ),
+}  # fmt: skip
+
 _BY_WORD: dict[str, str] = {word: field for field, words in SYNONYMS.items() for word in words}
+_PASSTHROUGH_BY_WORD: dict[str, str] = {
+    word: name for name, words in PASSTHROUGH.items() for word in words
+}
 _PUNCTUATION = re.compile(r"[\s._#:()\[\]/\\*-]+")
 _UNIT = re.compile(r"^(?P<name>.*?)\s*[(\[]\s*(?P<code>[A-Za-z]{3})\s*[)\]]\s*$")
 
@@ -63,3 +82,8 @@ def field_for(header: str) -> tuple[str | None, str | None]:
     if unit and _BY_WORD.get(header_key(unit.group("name"))) == "purchase_price":
         return "purchase_price", unit.group("code").upper()
     return None, None
+
+
+def passthrough_for(header: str) -> str | None:
+    """The :data:`PASSTHROUGH` column a header names (``"Qty"`` → ``"quantity"``), else None."""
+    return _PASSTHROUGH_BY_WORD.get(header_key(header))
