@@ -5,7 +5,21 @@ from __future__ import annotations
 
 import typer
 
-from aktsam.cli import devices, hits, lists, screen, trail
+from aktsam.cli import (
+    assess,
+    decide,
+    demo,
+    devices,
+    hits,
+    lists,
+    parties,
+    questionnaires,
+    report,
+    requests,
+    sales,
+    screen,
+    trail,
+)
 
 app = typer.Typer(
     name="aktsam",
@@ -22,6 +36,8 @@ app.add_typer(lists.app, name="lists")
 app.add_typer(hits.app, name="hits")
 app.add_typer(devices.app, name="devices")
 app.add_typer(trail.app, name="audit")
+for family in (parties, assess, questionnaires, decide, requests, sales, report, demo):
+    family.register(app)
 
 
 def main() -> None:
