@@ -226,3 +226,34 @@ def test_pdf_without_system_libraries_says_run_scripts_install(
     with pytest.raises(ReportError, match="scripts/install"):
         write_report(result, tmp_path / "audit.pdf", the_plan)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_long_tables_are_cut_with_a_note_and_restricted_devices_first(
+    example: tuple[AuditResult, Plan], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from aktsam.devices import report
+
+    result, the_plan = example
+    monkeypatch.setattr(report, "MAX_TABLE_ROWS", 10)
+    page = _page(render_html(result, the_plan))
+    devices = _body_rows(page, "devices-table")
+    assert len(devices) == 10
+    assert "10 of 40 devices" in _text(page.get_element_by_id("devices-cut"))
+    findings = [d.finding for d in result.devices]
+    restricted = findings.count("restricted everywhere")
+    assert restricted >= 10  # so every shown row must be one of them
+    header = [_text(c) for c in page.xpath('//table[@id="devices-table"]/thead//th')]
+    assert {row[header.index("finding")] for row in devices} == {"restricted everywhere"}
+    assert len(_body_rows(page, "plan-lines")) == 10
+    assert f"first 10 of {len(the_plan.lines)} plan lines" in _text(
+        page.get_element_by_id("plan-cut")
+    )
+    # the figures still cover everything
+    assert _text(page.get_element_by_id("devices-out")).startswith(str(len(result.devices)))
+
+
+def test_short_tables_are_not_cut(example: tuple[AuditResult, Plan]) -> None:
+    result, the_plan = example
+    page = _page(render_html(result, the_plan))
+    assert not page.xpath('//*[@id="devices-cut"]') and not page.xpath('//*[@id="plan-cut"]')
+    assert len(_body_rows(page, "devices-table")) == len(result.devices)

@@ -302,3 +302,53 @@ def test_register_reads_survey_columns_into_extra_without_warning(tmp_path: Path
     assert "Notes" in warning.message and "cameras" not in warning.message
     with pytest.raises(InputError, match="no header row"):
         import_register(write(tmp_path, "b.csv", "Organisation,Quantity\nA,4\n"))
+
+
+def test_html_report_shows_the_survey_figures(tmp_path: Path) -> None:
+    """The HTML page's headline, charts and tables carry the survey's own figures."""
+    import lxml.html
+
+    from aktsam.devices.regimes import bundled_regimes, select
+    from aktsam.devices.survey import expand_inputs, read_manifest, survey, write_survey
+
+    example = Path(__file__).resolve().parents[2] / "examples" / "survey"
+    result = survey(
+        expand_inputs([example / "answers"]),
+        select(bundled_regimes(), ["us-fcc-covered"]),
+        read_manifest(example / "organisations.csv"),
+    )
+    out = tmp_path / "survey.html"
+    write_survey(result, out)
+    page = lxml.html.fromstring(out.read_text(encoding="utf-8"))
+    totals = result.totals
+    assert page.get_element_by_id("orgs-restricted").text_content() == str(
+        totals.organisations_restricted
+    )
+    assert page.get_element_by_id("orgs-total").text_content() == str(totals.organisations)
+    assert page.get_element_by_id("orgs-relabelled").text_content() == str(
+        totals.organisations_relabelled
+    )
+    for maker in result.restricted_makers:
+        lines = [s for s in result.by_sector if s.maker == maker and s.sector != "all sectors"]
+        if not lines:
+            continue
+        bars = page.xpath(f'//figure[@id="chart-{maker}"]//*[@data-value]')
+        assert sorted(float(b.get("data-value")) for b in bars) == sorted(s.share for s in lines)
+    rows = page.xpath('//table[@id="organisations"]/tbody/tr')
+    assert len(rows) == len(result.organisations)
+    assert not list(tmp_path.glob(".*.tmp"))
+
+
+def test_pdf_report_is_written(tmp_path: Path) -> None:
+    from aktsam.devices.regimes import bundled_regimes, select
+    from aktsam.devices.survey import expand_inputs, read_manifest, survey, write_survey
+
+    example = Path(__file__).resolve().parents[2] / "examples" / "survey"
+    result = survey(
+        expand_inputs([example / "answers"]),
+        select(bundled_regimes(), ["us-fcc-covered"]),
+        read_manifest(example / "organisations.csv"),
+    )
+    out = tmp_path / "survey.pdf"
+    write_survey(result, out)
+    assert out.read_bytes().startswith(b"%PDF")

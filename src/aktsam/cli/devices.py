@@ -13,14 +13,11 @@ from rich.markup import escape
 from rich.table import Table
 
 from aktsam.cli import context
-from aktsam.devices.audit import FINDINGS, audit, summary, write_report
+from aktsam.devices.audit import FINDINGS, summary
 from aktsam.devices.identify import Identification, identify, identify_value
 from aktsam.devices.importers import import_file
-from aktsam.devices.model import DeviceRecord, ImportIssue
-from aktsam.devices.plan import PRICES_FILE, load_prices, one_line, plan
-from aktsam.devices.regimes import bundled_regimes, load_regimes, select
-from aktsam.devices.sites import read_sites
-from aktsam.errors import InputError
+from aktsam.devices.plan import one_line
+from aktsam.devices.service import choose_regimes, run_audit
 
 app = typer.Typer(
     help="Equipment audit: identify the real maker of devices and audit them against restriction regimes.",
@@ -145,34 +142,12 @@ def audit_command(
     """Audit installed equipment: maker, the regimes that restrict it at its site, and what to do."""
     day = _parse_day(today)
     with context.reported_errors():
-        extra = load_regimes(regime_files or [])
-        clash = sorted(set(extra) & set(bundled_regimes()))
-        if clash:
-            raise InputError(
-                f"regime id {clash[0]!r} is already bundled; give your file another id",
-                field="--regime-file",
-            )
-        available = {**bundled_regimes(), **extra}
-        ids = [i.strip() for i in regime_ids.split(",") if i.strip()]
-        ids += [i for i in extra if i not in ids]
-        regimes = select(available, ids)
-        if not regimes:
-            raise InputError(
-                "no regime selected: name the ones that bind you with --regimes (bundled: "
-                f"{', '.join(sorted(bundled_regimes()))}) or give --regime-file"
-            )
-        sites = read_sites(sites_file) if sites_file is not None else None
-        records: list[DeviceRecord] = []
-        issues: list[ImportIssue] = []
-        for path in inventories:
-            imported = import_file(path)
-            records += imported.records
-            issues += imported.issues
-        result = audit(records, sites, regimes, today=day, issues=issues)
-        removal_plan = (
-            plan(result, load_prices(prices_file or PRICES_FILE), today=day) if with_plan else None
-        )
-        write_report(result, output, removal_plan)
+        regimes = choose_regimes(regime_ids.split(","), regime_files or [])
+        run = run_audit(
+            inventories, regimes, today=day, sites_file=sites_file, with_plan=with_plan,
+            prices_file=prices_file, output=output,
+        )  # fmt: skip
+    result, removal_plan = run.result, run.plan
     _print_summary(summary(result), output)
     if removal_plan is not None:
         context.console().print(escape(one_line(removal_plan)))

@@ -35,8 +35,8 @@ def survey_command(
         typer.Option(
             "--output",
             "-o",
-            help="Report: .csv (sector × maker table), .json (everything) or .xlsx (tables, "
-            "errors and a chart).",
+            help="Report: .csv (sector × maker table), .json (everything), .xlsx (tables, "
+            "errors and a chart) or .html/.pdf (headline, charts and every table).",
         ),
     ],
     organisations: Annotated[

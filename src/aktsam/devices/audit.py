@@ -274,11 +274,10 @@ def write_report(result: AuditResult, path: Path, plan: Plan | None = None) -> N
     ``plan`` key (lines, totals, currency), XLSX the ``plan`` and ``plan-totals`` sheets and HTML/PDF the
     plan section; CSV stays the devices table alone."""
     suffix = path.suffix.lower()
-    rows = [report_row(d) for d in result.devices]
     if suffix == ".csv":
         from aktsam.screening.files import write_table
 
-        write_table(path, COLUMNS, rows)
+        write_table(path, COLUMNS, (report_row(d) for d in result.devices))  # streamed
         return
     if suffix not in (".json", ".xlsx", ".html", ".pdf"):
         raise InputError(
@@ -287,7 +286,7 @@ def write_report(result: AuditResult, path: Path, plan: Plan | None = None) -> N
         )
     tmp = path.with_name(f".{path.name}.tmp")
     try:
-        _write(result, plan, suffix, rows, tmp)
+        _write(result, plan, suffix, [report_row(d) for d in result.devices], tmp)
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise

@@ -25,6 +25,7 @@ from aktsam.devices.audit import (
     FINDINGS,
     ISSUE_COLUMNS,
     AuditResult,
+    DeviceAudit,
     issue_row,
     report_row,
     summary,
@@ -44,6 +45,20 @@ COLUMN_WIDTHS = {
     "regimes_at_site": 6, "notes": 10, "source_file": 4, "source_row": 3,
 }  # fmt: skip
 """Percent of the page width per device-table column (a fixed layout: fast to print, no ragged widths)."""
+
+
+MAX_TABLE_ROWS = 2000
+"""Rows of the plan and device tables an HTML/PDF report shows (the most urgent first); the totals, charts
+and summary always cover every device. 100,000 rows would be a 3,000-page PDF no one reads: the full
+tables are in the CSV, XLSX and JSON reports, and the report says so where it cuts."""
+_PRIORITY = {"restricted everywhere": 0, "restricted here": 1, "unknown maker": 2, "compliant": 3}
+
+
+def _shown(result: AuditResult) -> list[DeviceAudit]:
+    """Every device in input order, or, over the limit, the first ``MAX_TABLE_ROWS`` by finding."""
+    if len(result.devices) <= MAX_TABLE_ROWS:
+        return result.devices
+    return sorted(result.devices, key=lambda d: _PRIORITY.get(d.finding, 9))[:MAX_TABLE_ROWS]
 
 
 class ReportError(AktsamError):
@@ -180,7 +195,7 @@ def _plan_context(plan: Plan) -> dict[str, Any]:
             "cost": money(line.cost),
             "notes": "; ".join(line.notes),
         }
-        for line in plan.lines
+        for line in plan.lines[:MAX_TABLE_ROWS]
     ]
     groups = [
         ("site", "Per site", plan.by_site),
@@ -192,6 +207,7 @@ def _plan_context(plan: Plan) -> dict[str, Any]:
         "prices_file": Path(plan.prices_file).name,
         "bundled_prices": is_bundled_prices(plan.prices_file),
         "lines": lines,
+        "lines_total": len(plan.lines),
         "groups": [
             {"id": gid, "label": label, "rows": [_total(gid, k, t) for k, t in totals.items()]}
             for gid, label, totals in groups
@@ -238,7 +254,7 @@ def context(
         "plan": _plan_context(plan) if plan is not None else None,
         "columns": COLUMNS,
         "column_widths": COLUMN_WIDTHS,
-        "devices": [report_row(d) for d in result.devices],
+        "devices": [report_row(d) for d in _shown(result)],
         "issue_columns": ISSUE_COLUMNS,
         "issues": [issue_row(i) for i in result.issues],
     }
@@ -261,7 +277,11 @@ def render_pdf(
 
     ``uncompressed_pdf`` leaves the page streams readable (for tests). Raises :class:`ReportError` when
     WeasyPrint's system libraries (Pango, HarfBuzz, fontconfig) cannot be loaded."""
-    html = render_html(result, plan, title=title)
+    html_to_pdf(render_html(result, plan, title=title), path, uncompressed_pdf=uncompressed_pdf)
+
+
+def html_to_pdf(html: str, path: Path, *, uncompressed_pdf: bool = False) -> None:
+    """Print a self-contained HTML document to PDF with WeasyPrint (imported only when needed)."""
     try:
         import weasyprint
     except OSError as exc:  # cffi could not dlopen libpango/libharfbuzz/...
@@ -280,6 +300,7 @@ __all__ = [
     "ReportError",
     "charts",
     "context",
+    "html_to_pdf",
     "is_bundled_prices",
     "money",
     "render_html",

@@ -538,25 +538,38 @@ def restricted_shares(result: SurveyResult) -> tuple[list[str], list[tuple[str, 
 
 
 def write_survey(result: SurveyResult, path: Path) -> None:
-    """CSV (the sector × maker table), JSON (everything) or XLSX (``by-sector``, ``sectors``,
-    ``by-organisation``, ``files``, ``errors`` and a ``charts`` sheet), by extension; written to a
-    temporary file and renamed, so a failed write leaves nothing."""
+    """CSV (the sector × maker table), JSON (everything), XLSX (``by-sector``, ``sectors``,
+    ``by-organisation``, ``files``, ``errors`` and a ``charts`` sheet) or HTML/PDF (headline, charts and
+    every table: ``devices.survey_report``), by extension; written to a temporary file and renamed, so
+    a failed write leaves nothing."""
     suffix = path.suffix.lower()
     if suffix == ".csv":
         from aktsam.screening.files import write_table
 
         write_table(path, BY_SECTOR_COLUMNS, by_sector_rows(result))
         return
-    if suffix not in (".json", ".xlsx"):
+    if suffix not in (".json", ".xlsx", ".html", ".pdf"):
         raise InputError(
-            f"unsupported output type {suffix!r}; use .csv, .xlsx or .json", file=str(path)
+            f"unsupported output type {suffix!r}; use .csv, .xlsx, .json, .html or .pdf",
+            file=str(path),
         )
     tmp = path.with_name(f".{path.name}.tmp")
-    if suffix == ".json":
-        tmp.write_text(json.dumps(payload(result), ensure_ascii=False, indent=2), encoding="utf-8")
-    else:
-        _write_xlsx(result, tmp)
-    tmp.replace(path)
+    try:
+        if suffix == ".json":
+            text = json.dumps(payload(result), ensure_ascii=False, indent=2)
+            tmp.write_text(text, encoding="utf-8")
+        elif suffix in (".html", ".pdf"):
+            from aktsam.devices import survey_report  # Jinja2/WeasyPrint only when asked for
+
+            if suffix == ".html":
+                tmp.write_text(survey_report.render_html(result), encoding="utf-8")
+            else:
+                survey_report.render_pdf(result, tmp)
+        else:
+            _write_xlsx(result, tmp)
+        tmp.replace(path)
+    finally:
+        tmp.unlink(missing_ok=True)
 
 
 def _write_xlsx(result: SurveyResult, tmp: Path) -> None:
