@@ -119,3 +119,20 @@ def test_counts_balance_and_issues_are_carried(sites: SiteTable) -> None:
     assert result.by_site()["HQ"] == {"restricted everywhere": 1, "compliant": 1}
     assert report_row(result.devices[1])["action"] == "no action"
     assert report_row(result.devices[0])["source_row"] == 2
+
+
+def test_a_quantity_column_is_noted_not_multiplied(tmp_path: Path) -> None:
+    """A register row that stands for several devices is audited as one, and says so."""
+    from aktsam.devices.importers import import_file
+
+    register = tmp_path / "foi.csv"
+    register.write_text(
+        "Brand,Model,Qty\nHikvision,DS-2CD2143G2-I,12\nAxis,P3265-LVE,1\n", encoding="utf-8"
+    )
+    imported = import_file(register)
+    result = audit(imported.records, None, select(bundled_regimes(), ["us-fcc-covered"]),
+                   today=date(2026, 11, 25))  # fmt: skip
+    assert len(result.devices) == 2
+    hik, axis = result.devices
+    assert any("quantity of 12: audited as one device" in n for n in hik.notes)
+    assert not any("quantity" in n for n in axis.notes)

@@ -34,6 +34,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from aktsam.devices.identify import Identification, identify
+from aktsam.devices.importers.register_columns import passthrough_for
 from aktsam.devices.model import DeviceRecord, ImportIssue
 from aktsam.devices.regimes import Regime, Rule
 from aktsam.devices.sites import Site, SiteTable
@@ -133,6 +134,14 @@ def _step(
     return 1, "replace at end of life"  # no-new-deployment, consider-removal
 
 
+def _quantity(record: DeviceRecord) -> str | None:
+    """A register's quantity column (kept verbatim in ``extra``) when it is not 1."""
+    for label, value in record.extra:
+        if passthrough_for(label) == "quantity" and value.strip() not in ("", "1"):
+            return value.strip()
+    return None
+
+
 def audit_device(
     record: DeviceRecord, sites: SiteTable | None, regimes: list[Regime], today: date
 ) -> DeviceAudit:
@@ -156,6 +165,12 @@ def audit_device(
     assessed_as = site.sensitivity if site else "sensitive"
     core_network = site.core_network if site else True
     here = [r for r in regimes if r.applies_at(assessed_as)]
+    quantity = _quantity(record)
+    if quantity is not None:
+        notes.append(
+            f"the row gives a quantity of {quantity}: audited as one device (list each device on its "
+            "own row to audit it, or use `aktsam devices survey` for counts)"
+        )
     if ident.relabelled:
         notes.append(f"relabelled: sold as {ident.brand}, made by {ident.maker_name}")
     if ident.level == "low":
