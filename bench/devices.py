@@ -156,8 +156,8 @@ def child(inventory: str, sites: str, output: str) -> None:
         run = run_audit([Path(inventory)], regimes, today=today, sites_file=Path(sites),
                         output=Path(output))  # fmt: skip
         timings["run_audit (import, audit, plan, report)"] = time.perf_counter() - mark
+        assert run.plan is not None
         result, the_plan = run.result, run.plan
-        assert the_plan is not None
     timings["total"] = time.perf_counter() - start
     figures = summary(result)
     skipped = sum(1 for i in result.issues if i.severity == "error")
