@@ -87,6 +87,7 @@ def test_query_count_defaults_to_queries_with_hits(store: Store, snap: Snapshot)
 def test_invalid_runs_store_nothing(
     store: Store, snap: Snapshot, kwargs: dict[str, object], field: str
 ) -> None:
+    kwargs = dict(kwargs)  # the parameter dict is shared by every backend's run of this test
     score = kwargs.pop("hits_score", 0.9)
     args: dict[str, object] = {
         "kind": "screen",

@@ -87,7 +87,8 @@ def test_model_migration_check_can_fail(store: Store) -> None:
     assert [d[0] for d in diff] == ["add_column"]
 
 
-def test_sqlite_pragmas(store: Store) -> None:
+def test_sqlite_pragmas(sqlite_store: Store) -> None:
+    store = sqlite_store
     with store.engine.connect() as conn:
         assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"

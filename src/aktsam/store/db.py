@@ -105,10 +105,16 @@ def alembic_config(connection: sa.Connection | None = None, url: str | None = No
 
 
 def create_engine(database_url: str) -> Engine:
-    """An engine for ``database_url`` with aktsam's JSON codec and, on SQLite, its pragmas."""
+    """An engine for ``database_url`` with aktsam's JSON codec; on SQLite its pragmas, on PostgreSQL
+    repeatable-read transactions."""
+    options: dict[str, Any] = {}
+    if database_url.startswith("postgresql"):
+        # One consistent snapshot per transaction, as SQLite gives: a session's reads must not see rows
+        # another session commits meanwhile (imports and decisions check, then write).
+        options["isolation_level"] = "REPEATABLE READ"
     try:
         engine = sa.create_engine(
-            database_url, json_serializer=json_dumps, json_deserializer=json_loads
+            database_url, json_serializer=json_dumps, json_deserializer=json_loads, **options
         )
     except (ArgumentError, ImportError, ValueError) as exc:
         raise ConfigError(f"AKTSAM_DATABASE_URL {database_url!r} cannot be used: {exc}") from exc
