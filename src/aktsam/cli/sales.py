@@ -1,10 +1,140 @@
-"""``aktsam sales …`` (due diligence): registered on the main app by ``register``."""
+"""``aktsam sales …``: customer / end-user checks before a sale, and their four-eyes approval.
+
+Exit status of ``sales check``: 0 clear (the order may proceed), 3 approval required (the order waits for
+``aktsam sales approve``), 1 refused (the order must not proceed); 2 is an input error, as everywhere.
+"""
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import typer
+from rich.markup import escape
+from rich.table import Table
+
+from aktsam.cli import context
+from aktsam.cli.decide import print_json
+from aktsam.diligence import salecheck as sc
+from aktsam.store.trail import default_actor
+
+ByOpt = Annotated[str | None, typer.Option("--by", help="Who acts (default: your login name).")]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Machine-readable output.")]
+EXIT_CODES = {"clear": 0, "approval-required": 3, "refused": 1}
+
+app = typer.Typer(help="Customer / end-user checks before a sale.", no_args_is_help=True)
 
 
-def register(app: typer.Typer) -> None:
+def _show(check: sc.SaleCheck) -> None:
+    out = context.console()
+    colour = {"clear": "green", "approval-required": "yellow", "refused": "red"}[check.outcome]
+    out.print(f"sale check {check.id} ({escape(check.reference)}): [{colour}]{check.outcome}[/]"
+              + (f", approved by {escape(check.approved_by)}" if check.approved_by else ""))  # fmt: skip
+    if not check.flags:
+        return
+    table = Table()
+    for column in ("rule", "outcome", "message", "detail", "source"):
+        table.add_column(column, overflow="fold")
+    for f in check.flags:
+        table.add_row(f.rule, f.outcome, escape(f.message), escape(f.detail or ""),
+                      escape(f"{f.source} <{f.url}>"))  # fmt: skip
+    out.print(table)
+
+
+@app.command("check")
+def check_command(
+    reference: Annotated[str, typer.Option("--reference", help="Order or quote number.")],
+    customer: Annotated[str, typer.Option("--customer", help="Customer party id.")],
+    destination: Annotated[str, typer.Option("--destination", help="Country, ISO alpha-2 (CN).")],
+    end_use: Annotated[str, typer.Option("--end-use", help="What the goods are for.")],
+    product: Annotated[
+        list[str],
+        typer.Option(
+            "--product",
+            help="'name:capability,capability' "
+            "(repeatable), e.g. 'Cam X:facial-recognition,video-analytics'.",
+        ),
+    ],
+    end_user: Annotated[str | None, typer.Option("--end-user", help="End-user party id.")] = None,
+    end_user_type: Annotated[
+        str | None,
+        typer.Option(
+            "--end-user-type",
+            help="police, public-security, military… (default: from the register).",
+        ),
+    ] = None,
+    by: ByOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Screen the customer and end user and apply the sale rules; store the check.
+
+    Exit status: 0 clear, 3 approval required, 1 refused (2: input error).
+    """
+    with context.reported_errors():
+        check = sc.check_sale(
+            context.store(), context.settings(), reference=reference, customer_id=customer,
+            end_user_id=end_user, destination=destination, end_use=end_use,
+            end_user_type=end_user_type, products=[sc.Product.parse(p) for p in product],
+            actor=by or default_actor(),
+        )  # fmt: skip
+    if as_json:
+        print_json(check)
+    else:
+        _show(check)
+    raise typer.Exit(EXIT_CODES[check.outcome])
+
+
+@app.command("approve")
+def approve_command(
+    check_id: Annotated[int, typer.Argument(help="The sale check id.")],
+    note: Annotated[
+        str, typer.Option("--note", help="On what basis (licence, authority's answer…).")
+    ],
+    by: ByOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Approve a check that requires approval (not by the person who ran it; refused checks cannot be
+    approved)."""
+    with context.reported_errors():
+        check = sc.approve_sale(
+            context.store(), check_id, approver=by or default_actor(), note=note
+        )
+    if as_json:
+        print_json(check)
+    else:
+        _show(check)
+
+
+@app.command("list")
+def list_command(
+    customer: Annotated[str | None, typer.Option("--customer", help="Only this customer.")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Stored sale checks, oldest first."""
+    with context.reported_errors():
+        rows = sc.sale_checks(context.store(), customer_id=customer)
+    if as_json:
+        print_json(rows)
+        return
+    table = Table()
+    for column in (
+        "id",
+        "reference",
+        "customer",
+        "end user",
+        "dest.",
+        "outcome",
+        "flags",
+        "by",
+        "approved by",
+    ):
+        table.add_column(column, overflow="fold")
+    for c in rows:
+        table.add_row(str(c.id), escape(c.reference), escape(c.customer_id), escape(c.end_user_id or ""),
+                      c.destination, c.outcome, ", ".join(sorted({f.rule for f in c.flags})),
+                      escape(c.checked_by), escape(c.approved_by or ""))  # fmt: skip
+    context.console().print(table)
+
+
+def register(app_: typer.Typer) -> None:
     """Add this command family to ``app`` (the ``aktsam`` command)."""
-    del app  # filled in by the due-diligence work (docs/design/diligence.md)
+    app_.add_typer(app, name="sales")
