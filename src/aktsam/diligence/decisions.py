@@ -38,6 +38,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from aktsam.diligence.register import require_party
 from aktsam.errors import InputError, NotFoundError
 from aktsam.store import trail
 from aktsam.store.db import Store
@@ -135,10 +136,7 @@ def _text(value: str | None, name: str) -> str:
 
 
 def _party(session: Session, party_id: str) -> PartyRow:
-    row = session.get(PartyRow, party_id)
-    if row is None:
-        raise NotFoundError(f"no party {party_id!r} in the register")
-    return row
+    return require_party(session, party_id)
 
 
 def _latest_assessment(session: Session, party_id: str) -> AssessmentRow | None:

@@ -40,10 +40,11 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from aktsam.diligence.register import require_party
 from aktsam.errors import InputError, NotFoundError
 from aktsam.store import trail
 from aktsam.store.db import Store
-from aktsam.store.schema import AuditLogRow, InfoRequestRow, PartyRow
+from aktsam.store.schema import AuditLogRow, InfoRequestRow
 
 
 @dataclass(frozen=True, slots=True)
@@ -212,8 +213,8 @@ def receive_request(
     question = _text(question, "question")
     actor = _text(actor, "actor")
     with store.session() as session:
-        if party_id is not None and session.get(PartyRow, party_id) is None:
-            raise NotFoundError(f"no party {party_id!r} in the register")
+        if party_id is not None:
+            require_party(session, party_id)
         row = InfoRequestRow(
             received_on=received_on,
             requester=requester,

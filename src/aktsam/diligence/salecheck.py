@@ -47,6 +47,7 @@ from typing import Any
 import sqlalchemy as sa
 import yaml
 
+from aktsam.diligence.register import require_party
 from aktsam.errors import AktsamError, ConfigError, InputError, NotFoundError
 from aktsam.lists.parsers.us_csl import sublist_code
 from aktsam.settings import Settings
@@ -563,14 +564,10 @@ def check_sale(
             field="end_user_type",
         )
     with store.session() as session:
-        customer_row = session.get(PartyRow, customer_id)
-        if customer_row is None:
-            raise NotFoundError(f"no party {customer_id!r} in the register (customer)")
+        customer_row = require_party(session, customer_id, field="customer")
         parties = [_load_party(customer_row)]
         if end_user_id is not None and end_user_id != customer_id:
-            end_user_row = session.get(PartyRow, end_user_id)
-            if end_user_row is None:
-                raise NotFoundError(f"no party {end_user_id!r} in the register (end user)")
+            end_user_row = require_party(session, end_user_id, field="end user")
             parties.append(_load_party(end_user_row))
     if end_user_type is None:
         end_user_type = parties[-1].end_user_type if end_user_id is not None else (
