@@ -129,3 +129,26 @@ def test_invalid_checks_store_nothing(home: tuple[Store, dict[str, str]], bundle
     with pytest.raises(NotFoundError):
         _check(store, bundled_settings, customer_id="nobody")
     assert len(sc.sale_checks(store)) == before
+
+
+def test_weak_blocking_list_hit_asks_for_review_and_strong_one_refuses(
+    home: tuple[Store, dict[str, str]], bundled_settings: Settings
+) -> None:
+    """A fuzzy name match alone never refuses an order: below ``strong_match`` it is a possible match."""
+    store, _ = home
+    tag = uuid.uuid4().hex[:8]
+    with store.session() as s:
+        for key, name in (("weak", "Shenzhen PSB"), ("strong", "Bank Melli Iran")):
+            s.add(PartyRow(id=f"{key}-{tag}", name=name, kind="organization", roles=["customer"],
+                           country=None, region=None, sector=None, end_user_type=None, aliases=[],
+                           identifiers={}, website=None, notes=None, created_at=NOW,
+                           updated_at=NOW))  # fmt: skip
+    weak = _check(store, bundled_settings, customer_id=f"weak-{tag}")
+    blocking = [f for f in weak.flags if f.rule == "sanctions-blocking"]
+    assert blocking and all(f.outcome == "approval-required" for f in blocking)
+    assert all("possible match" in f.message and "aktsam hits confirm|clear" in f.message
+               for f in blocking)  # fmt: skip
+    assert weak.outcome == "approval-required"
+    strong = _check(store, bundled_settings, customer_id=f"strong-{tag}")
+    assert strong.outcome == "refused"
+    assert any(f.rule == "sanctions-blocking" and f.outcome == "refused" for f in strong.flags)

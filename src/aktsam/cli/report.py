@@ -1,10 +1,107 @@
-"""``aktsam report …`` (due diligence): registered on the main app by ``register``."""
+"""``aktsam report …`` (due diligence): the annual account under the Norwegian Transparency Act.
+
+Registered on the main app by :func:`register`. ``aktsam report transparency`` builds the account with
+:func:`aktsam.diligence.transparency.build_account` and writes it as HTML, PDF or JSON (by the output
+file's suffix).
+"""
 
 from __future__ import annotations
 
+import json
+from datetime import date
+from pathlib import Path
+from typing import Annotated
+
 import typer
+from rich.markup import escape
+
+from aktsam.cli import context
+from aktsam.diligence import transparency
+from aktsam.errors import InputError
+
+group = typer.Typer(
+    help="Reports from the due-diligence register (the annual transparency account).",
+    no_args_is_help=True,
+)
+
+FORMATS = (".html", ".pdf", ".json")
+
+
+def _day(text: str | None, option: str) -> date | None:
+    if text is None or not text.strip():
+        return None
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise InputError(f"{text!r} is not a date (YYYY-MM-DD)", field=option) from None
+
+
+@group.command("transparency")
+def transparency_command(
+    year: Annotated[int, typer.Option("--year", help="The calendar year the account covers.")],
+    output: Annotated[
+        Path,
+        typer.Option("--output", "-o", help="Where to write it: .html, .pdf or .json."),
+    ],
+    profile: Annotated[
+        Path | None,
+        typer.Option(
+            "--profile",
+            help="The organisation profile (default: profile.yml in AKTSAM_HOME, which "
+            "'aktsam demo' writes).",
+        ),
+    ] = None,
+    template: Annotated[
+        str,
+        typer.Option(
+            "--template",
+            help=f"Layout: {', '.join(sorted(transparency.TEMPLATES))}.",
+        ),
+    ] = transparency.DEFAULT_TEMPLATE,
+    signed_on: Annotated[
+        str | None,
+        typer.Option(
+            "--signed-on", help="Date printed in the signature block, YYYY-MM-DD (default: blank)."
+        ),
+    ] = None,
+) -> None:
+    """The account of due diligence for YEAR (åpenhetsloven § 5 a–c, with changes since last year)."""
+    with context.reported_errors():
+        suffix = output.suffix.lower()
+        if suffix not in FORMATS:
+            raise InputError(
+                f"unsupported output type {suffix or '(none)'!r}; use {', '.join(FORMATS)}",
+                file=str(output),
+            )
+        transparency.template_spec(template)
+        day = _day(signed_on, "--signed-on")
+        profile_path = profile or context.settings().home / "profile.yml"
+        account = transparency.build_account(
+            context.store(),
+            year=year,
+            profile=transparency.load_profile(profile_path),
+            signed_on=day,
+        )
+        if suffix == ".json":
+            text = json.dumps(transparency.to_dict(account), ensure_ascii=False, indent=2)
+            output.write_text(text + "\n", encoding="utf-8")
+        elif suffix == ".html":
+            output.write_text(transparency.render_html(account, template), encoding="utf-8")
+        else:
+            transparency.render_pdf(account, output, template)
+    f = account.figures
+    context.console().print(
+        escape(
+            f"wrote {output}: account {year} for {account.profile.name} — "
+            f"{f.high_risk_parties} high-risk parties, {f.decisions} decisions, "
+            f"{f.actions_done} actions done, {f.actions_open} open, "
+            f"{f.requests.received} information requests ({f.requests.answered_on_time} on time); "
+            f"publish by {account.publish_by.isoformat()}"
+        ),
+        highlight=False,
+    )
 
 
 def register(app: typer.Typer) -> None:
     """Add this command family to ``app`` (the ``aktsam`` command)."""
-    del app  # filled in by the due-diligence work (docs/design/diligence.md)
+    app.add_typer(group, name="report")

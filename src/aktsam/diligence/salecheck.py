@@ -102,6 +102,7 @@ class SaleRules:
     capabilities: tuple[str, ...]
     end_user_types: tuple[str, ...]
     rules: tuple[Rule, ...]
+    strong_match: float = 0.9
 
     def rule(self, rule_id: str) -> Rule:
         for rule in self.rules:
@@ -232,6 +233,7 @@ def _load(path: Path) -> SaleRules:
         capabilities=_str_list(raw.get("capabilities"), "capabilities", path),
         end_user_types=_str_list(raw.get("end_user_types"), "end_user_types", path),
         rules=rules,
+        strong_match=_strong_match(raw.get("strong_match", 0.9), path),
     )
 
 
@@ -409,9 +411,22 @@ def _load_party(row: PartyRow) -> _Party:
     )
 
 
+def _strong_match(value: object, path: Path) -> float:
+    if not isinstance(value, int | float) or not 0 < float(value) <= 1:
+        raise ConfigError(f"{path}: 'strong_match' must be a score in (0, 1]")
+    return float(value)
+
+
 def _screening_flags(
-    rules: Sequence[Rule], parties: Sequence[_Party], screener: Any, actor: str
+    rules: Sequence[Rule],
+    parties: Sequence[_Party],
+    screener: Any,
+    actor: str,
+    strong_match: float = 0.9,
 ) -> list[Flag]:
+    """One flag per (rule, party, listed entity). A hit takes its rule's outcome when an analyst
+    confirmed it or it scores at least ``strong_match``; a weaker open hit is a *possible* match and asks
+    for review (approval-required) instead: a fuzzy name match alone never refuses an order."""
     screening = [r for r in rules if r.kind == "screening"]
     if not screening:
         return []
@@ -439,10 +454,21 @@ def _screening_flags(
                         if key in flags:
                             continue
                         listed = f" ({hit.sublist})" if hit.sublist else ""
+                        strong = screened.status == "confirmed" or hit.score >= strong_match
+                        outcome = rule.outcome if strong else OUTCOMES[1]
+                        message = (
+                            rule.message
+                            if strong
+                            else (
+                                f"possible match (score {hit.score:.2f} < {strong_match:.2f}): review the hit "
+                                f"(aktsam hits confirm|clear --party {party.id} --entity {hit.entity_id}) before "
+                                f"the order proceeds; if confirmed: {rule.message}"
+                            )
+                        )
                         flags[key] = Flag(
                             rule=rule.id,
-                            outcome=rule.outcome,
-                            message=f"{party.id} ({party.name}): {rule.message}",
+                            outcome=min(outcome, rule.outcome, key=OUTCOMES.index),
+                            message=f"{party.id} ({party.name}): {message}",
                             source=rule.source_label,
                             url=rule.sources[0].url,
                             party_id=party.id,
@@ -578,7 +604,7 @@ def check_sale(
         from aktsam.screening.service import Screener
 
         screener = Screener(store, settings)
-    flags = _screening_flags(rules.rules, parties, screener, actor)
+    flags = _screening_flags(rules.rules, parties, screener, actor, rules.strong_match)
     flags += _rule_flags(
         rules.rules,
         parties=parties,
