@@ -23,6 +23,9 @@ Settings (environment variable, default):
     ``aktsam/lists/data/sources.yml``).
 ``AKTSAM_HTTP_TIMEOUT``
     Seconds a download may stall (connect or between reads) before it fails. Default: ``120``.
+``AKTSAM_API_RATE_LIMIT``
+    Requests per minute one API token may make to the web application (``aktsam serve``); more
+    are answered 429 with ``Retry-After``. Default: ``300``.
 
 Derived paths: ``{home}/downloads`` (every downloaded official file, kept as evidence of what was
 screened against) and ``{home}/cache``.
@@ -40,6 +43,7 @@ import platformdirs
 from aktsam.errors import ConfigError
 
 DEFAULT_HTTP_TIMEOUT = 120.0
+DEFAULT_API_RATE_LIMIT = 300
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +55,7 @@ class Settings:
     eu_fsf_token: str | None = None
     sources_file: Path | None = None
     http_timeout: float = DEFAULT_HTTP_TIMEOUT
+    api_rate_limit: int = DEFAULT_API_RATE_LIMIT
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] = os.environ) -> Settings:
@@ -79,12 +84,25 @@ class Settings:
                 ) from None
             if timeout <= 0:
                 raise ConfigError(f"AKTSAM_HTTP_TIMEOUT must be positive, got {timeout_text!r}")
+        rate_text = get("AKTSAM_API_RATE_LIMIT")
+        rate = DEFAULT_API_RATE_LIMIT
+        if rate_text is not None:
+            try:
+                rate = int(rate_text)
+            except ValueError:
+                raise ConfigError(
+                    f"AKTSAM_API_RATE_LIMIT must be a whole number of requests per minute, "
+                    f"got {rate_text!r}"
+                ) from None
+            if rate <= 0:
+                raise ConfigError(f"AKTSAM_API_RATE_LIMIT must be positive, got {rate_text!r}")
         return cls(
             home=home,
             database_url=database_url,
             eu_fsf_token=get("AKTSAM_EU_FSF_TOKEN"),
             sources_file=Path(sources_text).expanduser() if sources_text else None,
             http_timeout=timeout,
+            api_rate_limit=rate,
         )
 
     @classmethod

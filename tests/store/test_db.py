@@ -52,9 +52,7 @@ def test_open_store_creates_home_and_migrates_to_head(settings: Settings) -> Non
         assert (settings.home / "aktsam.db").is_file()
         head = ScriptDirectory.from_config(alembic_config()).get_current_head()
         with store.engine.connect() as conn:
-            assert (
-                MigrationContext.configure(conn).get_current_revision() == head == "0002_diligence"
-            )
+            assert MigrationContext.configure(conn).get_current_revision() == head == "0003_users"
             tables = set(sa.inspect(conn).get_table_names())
         assert {
             "snapshots",
@@ -62,6 +60,9 @@ def test_open_store_creates_home_and_migrates_to_head(settings: Settings) -> Non
             "screening_runs",
             "screening_hits",
             "hit_decisions",
+            "users",
+            "api_tokens",
+            "web_sessions",
         } <= tables
     finally:
         store.close()
@@ -161,7 +162,7 @@ def test_open_store_does_not_depend_on_working_directory(
 ) -> None:
     monkeypatch.chdir(tmp_path)
     with open_store(settings) as store, store.engine.connect() as conn:
-        assert MigrationContext.configure(conn).get_current_revision() == "0002_diligence"
+        assert MigrationContext.configure(conn).get_current_revision() == "0003_users"
 
 
 def test_migrations_are_package_data() -> None:
@@ -220,4 +221,4 @@ def test_migration_renders_for_postgresql() -> None:
     )
     assert "imported_at TIMESTAMP WITH TIME ZONE NOT NULL" in ddl
     assert "data JSON NOT NULL" in ddl
-    assert ddl.count("CREATE TABLE") == 17  # sixteen tables + alembic_version
+    assert ddl.count("CREATE TABLE") == 20  # nineteen tables + alembic_version

@@ -60,13 +60,22 @@ def test_every_setting_is_documented() -> None:
         "AKTSAM_EU_FSF_TOKEN",
         "AKTSAM_SOURCES_FILE",
         "AKTSAM_HTTP_TIMEOUT",
+        "AKTSAM_API_RATE_LIMIT",
     ):
         assert f"``{name}``" in doc
     source = Path(aktsam.settings.__file__).read_text()
-    assert source.count('get("AKTSAM_') == 5  # no setting read that the docstring does not list
+    assert source.count('get("AKTSAM_') == 6  # no setting read that the docstring does not list
 
 
 def test_frozen(tmp_path: Path) -> None:
     settings = Settings.for_home(tmp_path)
     with pytest.raises(AttributeError):
         settings.home = Path("/")  # type: ignore[misc]
+
+
+def test_api_rate_limit() -> None:
+    assert Settings.from_env({}).api_rate_limit == 300
+    assert Settings.from_env({"AKTSAM_API_RATE_LIMIT": "20"}).api_rate_limit == 20
+    for bad in ("many", "0", "-3"):
+        with pytest.raises(ConfigError, match="AKTSAM_API_RATE_LIMIT"):
+            Settings.from_env({"AKTSAM_API_RATE_LIMIT": bad})

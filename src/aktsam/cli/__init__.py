@@ -19,6 +19,7 @@ from aktsam.cli import (
     sales,
     screen,
     trail,
+    web,
 )
 
 app = typer.Typer(
@@ -38,6 +39,7 @@ app.add_typer(devices.app, name="devices")
 app.add_typer(trail.app, name="audit")
 for family in (parties, assess, questionnaires, decide, requests, sales, report, demo):
     family.register(app)
+web.register(app)
 
 
 def main() -> None:

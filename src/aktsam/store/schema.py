@@ -43,6 +43,17 @@ Due diligence (``aktsam.diligence``):
     Information requests under the Norwegian Transparency Act, with the three-week deadline.
 ``sale_checks``
     Customer / end-user checks before a sale: flags, the rule behind each, and the approval.
+
+Users and access (``aktsam.accounts``, the web application):
+
+``users``
+    Local accounts: username, display name, argon2id password hash, role (viewer < analyst <
+    approver < admin), active flag.
+``api_tokens``
+    API tokens of a user for other systems (ERP, CRM): only the SHA-256 of the token is kept, with
+    its first characters for display; revoked tokens stay for the audit trail.
+``web_sessions``
+    Logged-in browser sessions: the SHA-256 of the session cookie, the CSRF token, expiry.
 """
 
 from __future__ import annotations
@@ -81,6 +92,8 @@ NAMING_CONVENTION: dict[str, str] = {
 
 ORIGINS: tuple[str, ...] = ("file", "download", "bundled")
 DECISIONS: tuple[str, ...] = ("false_positive", "confirmed")
+ROLES: tuple[str, ...] = ("viewer", "analyst", "approver", "admin")
+"""User roles, least to most privileged; each role may do everything the ones before it may."""
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -427,13 +440,55 @@ class SaleCheckRow(Base):
     approval_note: Mapped[str | None] = mapped_column(Text)
 
 
+class UserRow(Base):
+    __tablename__ = "users"
+    __table_args__ = (
+        CheckConstraint("role IN ('viewer', 'analyst', 'approver', 'admin')", name="role"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    display_name: Mapped[str] = mapped_column(String(200))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[str] = mapped_column(String(16))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime]
+    last_login_at: Mapped[datetime | None]
+
+
+class ApiTokenRow(Base):
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    name: Mapped[str] = mapped_column(String(100))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)  # SHA-256 hex of the token
+    prefix: Mapped[str] = mapped_column(String(16))  # first characters, to tell tokens apart
+    created_at: Mapped[datetime]
+    last_used_at: Mapped[datetime | None]
+    revoked_at: Mapped[datetime | None]
+
+
+class WebSessionRow(Base):
+    __tablename__ = "web_sessions"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)  # SHA-256 hex of the cookie
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    csrf_token: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime]
+    expires_at: Mapped[datetime]
+    last_seen_at: Mapped[datetime]
+
+
 __all__ = [
     "DD_DECISIONS",
     "DECISIONS",
     "ORIGINS",
     "PARTY_KINDS",
     "RELATION_KINDS",
+    "ROLES",
     "ActionRow",
+    "ApiTokenRow",
     "AssessmentRow",
     "AuditLogRow",
     "Base",
@@ -451,4 +506,6 @@ __all__ = [
     "ScreeningRunRow",
     "SnapshotRow",
     "UTCDateTime",
+    "UserRow",
+    "WebSessionRow",
 ]
