@@ -117,3 +117,49 @@ def test_timestamps_survive_the_round_trip(store: Store) -> None:
     with store.session() as session:
         assert entries(session)[0].at == moment
         assert verify(session).ok
+
+
+def test_concurrent_writers_keep_one_chain_with_retrying(store: Store) -> None:
+    """Eight threads appending at once (what a web server does): every entry lands once, in one chain."""
+    import threading
+
+    from aktsam.store.db import retrying
+
+    errors: list[BaseException] = []
+
+    def write(worker: int) -> None:
+        for i in range(5):
+
+            def one(i: int = i) -> None:
+                with store.session() as session:
+                    entries(session, object_type="party")  # read first, as services do
+                    record(session, actor=f"w{worker}", action="x", object_type="party",
+                           object_id=f"{worker}-{i}")  # fmt: skip
+
+            try:
+                retrying(one, attempts=50, pause=0.005)
+            except BaseException as exc:  # collected, then reported by the assertion below
+                errors.append(exc)
+
+    threads = [threading.Thread(target=write, args=(w,)) for w in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not errors, errors[:1]
+    with store.session() as session:
+        result = verify(session)
+        ids = sorted(r.object_id for r in entries(session))
+    assert result.ok and result.entries == 40
+    assert ids == sorted(f"{w}-{i}" for w in range(8) for i in range(5))
+
+
+def test_is_transient_only_for_races() -> None:
+    from sqlalchemy.exc import IntegrityError, OperationalError
+
+    from aktsam.store.db import is_transient
+
+    assert is_transient(OperationalError("INSERT", {}, Exception("database is locked")))
+    assert is_transient(IntegrityError("INSERT", {}, Exception('violates "pk_audit_log"')))
+    assert not is_transient(IntegrityError("INSERT", {}, Exception("uq_snapshots_current_source")))
+    assert not is_transient(ValueError("database is locked"))

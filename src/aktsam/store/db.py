@@ -9,17 +9,19 @@ write-ahead logging.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator
+import random
+import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from alembic import command
 from alembic.config import Config
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import ArgumentError, SQLAlchemyError
+from sqlalchemy.exc import ArgumentError, IntegrityError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from aktsam.errors import ConfigError
@@ -81,6 +83,38 @@ class Store:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+T = TypeVar("T")
+
+_TRANSIENT = ("database is locked", "database table is locked", "could not serialize access",
+              "deadlock detected", "uq_audit_log_hash", "pk_audit_log")  # fmt: skip
+
+
+def is_transient(exc: BaseException) -> bool:
+    """A write that lost a race with another one and may simply be run again: SQLite's lock when a
+    transaction that read first tries to write after another committed, PostgreSQL's serialization
+    failures, and two transactions appending the same audit-trail entry number."""
+    if not isinstance(exc, OperationalError | IntegrityError):
+        return False
+    text = str(exc).lower()
+    return any(marker in text for marker in _TRANSIENT)
+
+
+def retrying(work: Callable[[], T], *, attempts: int = 6, pause: float = 0.02) -> T:
+    """Run ``work`` (one or more complete transactions, e.g. a service call) again when it fails on a
+    transient conflict (:func:`is_transient`), up to ``attempts`` times with a growing, jittered pause.
+
+    Safe because every service function is all-or-nothing: a failed attempt left nothing behind. Servers
+    (``aktsam serve``) wrap every write in it; a single-user command line rarely needs it."""
+    for attempt in range(1, attempts + 1):
+        try:
+            return work()
+        except (OperationalError, IntegrityError) as exc:
+            if attempt == attempts or not is_transient(exc):
+                raise
+            time.sleep(pause * attempt * (1 + random.random()))
+    raise AssertionError("unreachable")  # pragma: no cover
 
 
 def migrations_dir() -> Path:

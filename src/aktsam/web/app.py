@@ -30,6 +30,7 @@ from aktsam.accounts import User
 from aktsam.lists import snapshots
 from aktsam.settings import Settings
 from aktsam.store import Store, open_store
+from aktsam.store.db import retrying
 from aktsam.web import errors
 from aktsam.web.auth import (
     SESSION_COOKIE,
@@ -208,7 +209,9 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
                 status_code=429,
                 headers={"Retry-After": str(wait)},
             )
-        user = accounts.authenticate(get_store(request), username, password, source=address)
+        user = retrying(
+            lambda: accounts.authenticate(get_store(request), username, password, source=address)
+        )
         if user is None:
             limits.login_failed(username, address)
             return _login_page(
@@ -219,7 +222,7 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
                 status_code=401,
             )
         limits.login_succeeded(username, address)
-        token, _csrf = accounts.start_session(get_store(request), user.id)
+        token, _csrf = retrying(lambda: accounts.start_session(get_store(request), user.id))
         response = RedirectResponse(target, status_code=303)
         response.set_cookie(
             SESSION_COOKIE,
@@ -237,7 +240,7 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
     def logout(request: Request) -> Response:
         cookie = request.cookies.get(SESSION_COOKIE)
         if cookie and request.state.auth == "session":
-            accounts.end_session(get_store(request), cookie)
+            retrying(lambda: accounts.end_session(get_store(request), cookie))
         response = RedirectResponse("/login", status_code=303)
         response.delete_cookie(SESSION_COOKIE, path="/")
         return response

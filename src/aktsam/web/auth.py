@@ -35,6 +35,7 @@ from fastapi import APIRouter, Depends, Request
 from aktsam import accounts
 from aktsam.accounts import User
 from aktsam.store import Store
+from aktsam.store.db import retrying
 from aktsam.web.errors import NotAuthenticated, WebError
 from aktsam.web.ratelimit import Limits
 
@@ -73,7 +74,7 @@ def optional_user(request: Request) -> User | None:
     request.state.user, request.state.auth, request.state.csrf_token = None, None, None
     token = bearer_token(request)
     if token is not None:
-        user = accounts.user_for_token(store, token)
+        user = retrying(lambda: accounts.user_for_token(store, token))
         if user is None:
             raise NotAuthenticated("the API token is unknown, revoked or its user deactivated")
         limits: Limits = request.app.state.limits
@@ -89,7 +90,7 @@ def optional_user(request: Request) -> User | None:
         return user
     cookie = request.cookies.get(SESSION_COOKIE)
     if cookie:
-        found = accounts.session_user(store, cookie)
+        found = retrying(lambda: accounts.session_user(store, cookie))
         if found is not None:
             user, csrf = found
             request.state.user, request.state.auth, request.state.csrf_token = (
