@@ -33,7 +33,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -51,6 +50,7 @@ from aktsam.store.schema import (
     EvidenceRow,
     PartyRow,
 )
+from aktsam.store.trail import row_state
 
 PENDING, IN_FORCE, SUPERSEDED = "pending-approval", "in-force", "superseded"
 DECISION_STATUSES: tuple[str, ...] = (PENDING, IN_FORCE, SUPERSEDED)
@@ -192,37 +192,6 @@ def _decision(
     )
 
 
-def _state(row: DecisionRow) -> dict[str, Any]:
-    """What the trail records of a decision."""
-    return {
-        "party_id": row.party_id,
-        "kind": row.kind,
-        "scope": list(row.scope or ()),
-        "rationale": row.rationale,
-        "evidence_ids": list(row.evidence_ids or ()),
-        "assessment_id": row.assessment_id,
-        "decided_by": row.decided_by,
-        "effective_on": row.effective_on,
-        "review_on": row.review_on,
-        "service_until": row.service_until,
-        "approved_by": row.approved_by,
-        "status": row.status,
-    }
-
-
-def _action_state(row: ActionRow) -> dict[str, Any]:
-    return {
-        "party_id": row.party_id,
-        "decision_id": row.decision_id,
-        "title": row.title,
-        "owner": row.owner,
-        "due_on": row.due_on,
-        "done_on": row.done_on,
-        "result": row.result,
-        "status": row.status,
-    }
-
-
 def _check_evidence(session: Session, evidence_ids: Sequence[str]) -> tuple[str, ...]:
     wanted = tuple(dict.fromkeys(e.strip() for e in evidence_ids if e and e.strip()))
     if not wanted:
@@ -264,12 +233,12 @@ def _supersede(session: Session, party_id: str, keep: DecisionRow, actor: str) -
         )
     ).all()
     for row in previous:
-        before = _state(row)
+        before = row_state(row)
         row.status = SUPERSEDED
         session.flush()
         trail.record(session, actor=actor, action="decision.supersede", object_type="decision",
                      object_id=str(row.id), before=before,
-                     after={**_state(row), "superseded_by": keep.id})  # fmt: skip
+                     after={**row_state(row), "superseded_by": keep.id})  # fmt: skip
 
 
 def _add_action_row(
@@ -295,7 +264,7 @@ def _add_action_row(
     session.add(row)
     session.flush()
     trail.record(session, actor=actor, action="action.add", object_type="action",
-                 object_id=str(row.id), after=_action_state(row))  # fmt: skip
+                 object_id=str(row.id), after=row_state(row))  # fmt: skip
     return row
 
 
@@ -410,7 +379,7 @@ def decide(
         session.flush()
         trail.record(session, actor=actor, action="decision.add", object_type="decision",
                      object_id=str(row.id),
-                     after={**_state(row), "assessment_level": level, "devices": devices,
+                     after={**row_state(row), "assessment_level": level, "devices": devices,
                             "warnings": warnings})  # fmt: skip
         if status == IN_FORCE:
             _supersede(session, party_id, row, actor)
@@ -442,13 +411,13 @@ def approve(store: Store, decision_id: int, *, approver: str) -> Decision:
                 "must approve it",
                 field="approver",
             )
-        before = _state(row)
+        before = row_state(row)
         row.status = IN_FORCE
         row.approved_by = approver
         row.approved_at = dt.datetime.now(dt.UTC)
         session.flush()
         trail.record(session, actor=approver, action="decision.approve", object_type="decision",
-                     object_id=str(row.id), before=before, after=_state(row))  # fmt: skip
+                     object_id=str(row.id), before=before, after=row_state(row))  # fmt: skip
         _supersede(session, row.party_id, row, approver)
         actions = session.scalars(
             sa.select(ActionRow).where(ActionRow.decision_id == row.id).order_by(ActionRow.id)
@@ -558,11 +527,11 @@ def complete_action(
             raise NotFoundError(f"no action {action_id}")
         if row.status != "open":
             raise InputError(f"action {action_id} is already {row.status}", field="action")
-        before = _action_state(row)
+        before = row_state(row)
         row.done_on, row.result, row.status = done_on, result, "done"
         session.flush()
         trail.record(session, actor=actor, action="action.done", object_type="action",
-                     object_id=str(row.id), before=before, after=_action_state(row))  # fmt: skip
+                     object_id=str(row.id), before=before, after=row_state(row))  # fmt: skip
         return _action(row)
 
 

@@ -33,10 +33,11 @@ import json
 import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from datetime import date
 from pathlib import Path
 from typing import Any, TypeVar
 
+from aktsam.devices.importers.register_sheets import cell_text
 from aktsam.diligence.model import (
     EQUIPMENT_COLUMNS,
     EVIDENCE_COLUMNS,
@@ -399,18 +400,6 @@ def _csv_rows(path: Path, sheet: str) -> Iterator[tuple[int, dict[str, str]]]:
         yield number, dict(zip(names, values, strict=False))
 
 
-def _cell(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, datetime):
-        return value.date().isoformat() if value.time() == time(0) else value.isoformat(" ")
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
-
-
 def _read_folder(path: Path, batch: _Batch) -> None:
     if not (path / "parties.csv").is_file():
         raise InputError("a register folder needs parties.csv", file=str(path / "parties.csv"))
@@ -424,7 +413,7 @@ def _sheet_rows(
     rows: Iterator[tuple[Any, ...]], names: list[str]
 ) -> Iterator[tuple[int, dict[str, str]]]:
     for number, values in enumerate(rows, start=2):
-        texts = [_cell(v) for v in values]
+        texts = [cell_text(v) for v in values]
         if any(texts):
             yield number, dict(zip(names, texts, strict=False))
 
@@ -447,7 +436,7 @@ def _read_workbook(path: Path, batch: _Batch) -> None:
             where = f"{path} [{sheet}]"
             rows = workbook[sheet].iter_rows(values_only=True)
             header = next(rows, None)
-            names = [_cell(h) for h in header or ()]
+            names = [cell_text(h) for h in header or ()]
             _check_header(names, sheet, where)
 
             _parse_table(batch, sheet, where, _sheet_rows(rows, names))

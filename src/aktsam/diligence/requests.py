@@ -35,7 +35,6 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -45,6 +44,7 @@ from aktsam.errors import InputError, NotFoundError
 from aktsam.store import trail
 from aktsam.store.db import Store
 from aktsam.store.schema import AuditLogRow, InfoRequestRow
+from aktsam.store.trail import row_state
 
 
 @dataclass(frozen=True, slots=True)
@@ -170,20 +170,6 @@ def _request(row: InfoRequestRow) -> InfoRequest:
     )
 
 
-def _state(row: InfoRequestRow) -> dict[str, Any]:
-    return {
-        "received_on": row.received_on,
-        "requester": row.requester,
-        "question": row.question,
-        "party_id": row.party_id,
-        "deadline": row.deadline,
-        "answered_on": row.answered_on,
-        "answer": row.answer,
-        "refusal_ground": row.refusal_ground,
-        "status": row.status,
-    }
-
-
 def _text(value: str | None, name: str) -> str:
     if value is None or not str(value).strip():
         raise InputError(f"{name} is required and must not be empty", field=name)
@@ -230,7 +216,7 @@ def receive_request(
         session.flush()
         trail.record(session, actor=actor, action="request.add", object_type="info_request",
                      object_id=str(row.id),
-                     after={**_state(row), "law": TRANSPARENCY_ACT.short})  # fmt: skip
+                     after={**row_state(row), "law": TRANSPARENCY_ACT.short})  # fmt: skip
         return _request(row)
 
 
@@ -268,12 +254,12 @@ def extend_request(
                 f"({row.received_on} to {three_weeks}); notified on {notified_on}",
                 field="notified_on",
             )
-        before = _state(row)
+        before = row_state(row)
         row.deadline = new_deadline
         session.flush()
         trail.record(session, actor=actor, action="request.extend", object_type="info_request",
                      object_id=str(row.id), before=before,
-                     after={**_state(row), "reason": reason, "notified_on": notified_on,
+                     after={**row_state(row), "reason": reason, "notified_on": notified_on,
                             "original_deadline": three_weeks})  # fmt: skip
         return _request(row)
 
@@ -291,13 +277,13 @@ def answer_request(
                 f"answered on {answered_on}, before the request was received ({row.received_on})",
                 field="answered_on",
             )
-        before = _state(row)
+        before = row_state(row)
         row.answered_on, row.answer, row.status = answered_on, answer, "answered"
         session.flush()
         late = answered_on > row.deadline
         trail.record(session, actor=actor, action="request.answer", object_type="info_request",
                      object_id=str(row.id), before=before,
-                     after={**_state(row), "late": late,
+                     after={**row_state(row), "late": late,
                             "days_late": (answered_on - row.deadline).days if late else 0})  # fmt: skip
         return _request(row)
 
@@ -324,7 +310,7 @@ def refuse_request(
                 f"refused on {refused_on}, before the request was received ({row.received_on})",
                 field="refused_on",
             )
-        before = _state(row)
+        before = row_state(row)
         text = f"{ground}: {REFUSAL_GROUNDS[ground]}"
         if note and note.strip():
             text += f" ({note.strip()})"
@@ -332,7 +318,7 @@ def refuse_request(
         session.flush()
         trail.record(session, actor=actor, action="request.refuse", object_type="info_request",
                      object_id=str(row.id), before=before,
-                     after={**_state(row), "ground": ground,
+                     after={**row_state(row), "ground": ground,
                             "late": refused_on > row.deadline})  # fmt: skip
         return _request(row)
 

@@ -54,6 +54,7 @@ from aktsam.settings import Settings
 from aktsam.store import trail
 from aktsam.store.db import Store
 from aktsam.store.schema import PartyRow, SaleCheckRow
+from aktsam.store.trail import row_state
 
 RULES_FILE = Path(__file__).resolve().parent / "data" / "sale_rules.yml"
 OUTCOMES: tuple[str, ...] = ("clear", "approval-required", "refused")
@@ -343,23 +344,6 @@ def _check(row: SaleCheckRow) -> SaleCheck:
     )
 
 
-def _state(row: SaleCheckRow) -> dict[str, Any]:
-    return {
-        "reference": row.reference,
-        "customer_id": row.customer_id,
-        "end_user_id": row.end_user_id,
-        "destination": row.destination,
-        "end_use": row.end_use,
-        "end_user_type": row.end_user_type,
-        "products": row.products,
-        "flags": row.flags,
-        "outcome": row.outcome,
-        "checked_by": row.checked_by,
-        "approved_by": row.approved_by,
-        "approval_note": row.approval_note,
-    }
-
-
 def worst(outcomes: Sequence[str]) -> str:
     """The worst of ``outcomes`` (``clear`` when empty)."""
     return max(outcomes, key=OUTCOMES.index, default="clear")
@@ -636,7 +620,7 @@ def check_sale(
         session.flush()
         trail.record(session, actor=actor, action="sale.check", object_type="sale_check",
                      object_id=str(row.id),
-                     after={**_state(row), "rules_checked": rules.checked})  # fmt: skip
+                     after={**row_state(row), "rules_checked": rules.checked})  # fmt: skip
         return _check(row)
 
 
@@ -672,7 +656,7 @@ def approve_sale(store: Store, check_id: int, *, approver: str, note: str) -> Sa
                 "approve it",
                 field="approver",
             )
-        before = _state(row)
+        before = row_state(row)
         row.approved_by, row.approved_at, row.approval_note = (
             approver,
             dt.datetime.now(dt.UTC),
@@ -680,7 +664,7 @@ def approve_sale(store: Store, check_id: int, *, approver: str, note: str) -> Sa
         )
         session.flush()
         trail.record(session, actor=approver, action="sale.approve", object_type="sale_check",
-                     object_id=str(row.id), before=before, after=_state(row))  # fmt: skip
+                     object_id=str(row.id), before=before, after=row_state(row))  # fmt: skip
         return _check(row)
 
 

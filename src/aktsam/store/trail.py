@@ -19,12 +19,13 @@ import csv
 import getpass
 import hashlib
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import inspect as sa_inspect
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -57,6 +58,14 @@ def _plain(value: Any) -> Any:
     if value is None or isinstance(value, str | int | float | bool):
         return value
     return str(value)
+
+
+def row_state(row: Any, *, exclude: Iterable[str] = ("id",)) -> dict[str, Any]:
+    """Every mapped column of an ORM row but ``exclude``: what the trail records as an object's state
+    before and after a change (one definition for every table, so no column is forgotten)."""
+    skip = set(exclude)
+    mapper = sa_inspect(row).mapper
+    return {a.key: getattr(row, a.key) for a in mapper.column_attrs if a.key not in skip}
 
 
 def canonical(content: dict[str, Any]) -> str:
@@ -230,6 +239,7 @@ __all__ = [
     "entry_hash",
     "export",
     "record",
+    "row_state",
     "verify",
     "verify_export",
 ]
