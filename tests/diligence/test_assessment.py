@@ -256,3 +256,22 @@ def test_every_weight_has_a_reason_and_review_intervals_are_policy_defaults() ->
     assert dict(weights.review_months) == {"critical": 3, "high": 6, "medium": 12, "low": 24}
     assert set(weights.floors.values()) == {"critical"}
     assert [level for level, _ in weights.thresholds] == ["medium", "high"]  # no score -> critical
+
+
+def test_a_weak_asset_freeze_match_asks_for_review_and_sets_no_floor(screener: Screener) -> None:
+    """Dahua's Chinese short name 大华 scores about 0.8 against the one-word alias "HUA" of unrelated
+    UN/EU-listed entities: a possible match to review, not a designation, so no critical floor."""
+    add_party(screener.store, "t-dahua-short", "大华", actor=ACTOR, country="CN")
+    a = _assess(screener, "t-dahua-short")
+    possible = a.factor("lists.blocking-possible")
+    assert possible is not None and possible.points == 20 and possible.entity_ids
+    assert "review the hit" in possible.explanation
+    assert a.factor("lists.blocking") is None
+    assert "blocking-sanctions" not in a.floors and a.level != "critical"
+
+
+def test_a_strong_asset_freeze_match_is_critical(screener: Screener) -> None:
+    add_party(screener.store, "t-melli", "Bank Melli Iran", actor=ACTOR, country="IR")
+    a = _assess(screener, "t-melli")
+    assert a.factor("lists.blocking") is not None and a.level == "critical"
+    assert "blocking-sanctions" in a.floors

@@ -146,8 +146,13 @@ def test_newest_decision_wins(store: Store, snaps: tuple[Snapshot, Snapshot]) ->
     decisions = decisions_for(store, ["P-1"])
     assert active_clearance(decisions, "csv:1", current) is None
     assert active_clearance(list(reversed(decisions)), "csv:1", current) is None  # order-proof
-    again = _decide(store, new, "false_positive")
-    assert active_clearance(decisions_for(store, ["P-1"]), "csv:1", current) == again
+    again = _decide(store, new, "false_positive")  # clearing a confirmed hit: four eyes
+    assert active_clearance(decisions_for(store, ["P-1"]), "csv:1", current) is None
+    from aktsam.screening.decisions import approve_hit_decision
+
+    approved = approve_hit_decision(store, again.id, approver="approver@example.com")
+    assert approved.id == again.id
+    assert active_clearance(decisions_for(store, ["P-1"]), "csv:1", current) == approved
 
 
 def test_decided_at_orders_before_id() -> None:
@@ -190,3 +195,70 @@ def test_decisions_keep_their_snapshot(store: Store, snaps: tuple[Snapshot, Snap
     _decide(store, old, "false_positive")
     with pytest.raises(IntegrityError), store.session() as session:
         session.execute(sa.delete(SnapshotRow).where(SnapshotRow.id == old.id))
+
+
+# -- four eyes ------------------------------------------------------------------------------------
+
+
+def test_clearing_a_confirmed_hit_waits_for_another_approver(
+    store: Store, snaps: tuple[Snapshot, Snapshot]
+) -> None:
+    from aktsam.screening.decisions import (
+        approve_hit_decision,
+        latest_decision,
+        pending_decisions,
+    )
+    from aktsam.store import trail as audit
+
+    _, new = snaps
+    current = entity_hashes(store, new.id)["csv:1"]
+    confirmed = _decide(store, new, "confirmed")
+    assert confirmed.status == "in-force" and not confirmed.pending
+    clearing = _decide(store, new, "false_positive")
+    assert clearing.pending and clearing.status == "pending-approval"
+    assert pending_decisions(store) == [clearing]
+    # the pending clearance counts for nothing: the hit stays confirmed
+    decisions = list_decisions(store, "P-1")
+    assert latest_decision(decisions, "csv:1") == confirmed
+    assert active_clearance(decisions, "csv:1", current) is None
+    # the author may not approve it (whatever the case of the name)
+    with pytest.raises(InputError, match="other than its author") as err:
+        approve_hit_decision(store, clearing.id, approver="ANALYST@example.com ")
+    assert err.value.field == "approver"
+    approved = approve_hit_decision(store, clearing.id, approver="approver@example.com")
+    assert approved.status == "in-force" and approved.approved_by == "approver@example.com"
+    assert approved.approved_at is not None
+    decisions = list_decisions(store, "P-1")
+    assert active_clearance(decisions, "csv:1", current) == approved
+    assert pending_decisions(store) == []
+    with pytest.raises(InputError, match="not awaiting approval"):
+        approve_hit_decision(store, clearing.id, approver="someone-else")
+    with store.session() as session:
+        actions = [e.action for e in audit.entries(session, object_type="hit")]
+        assert actions == ["hit.confirmed", "hit.pending", "hit.approve"]
+        assert audit.verify(session).ok
+
+
+def test_first_clearance_needs_no_approval(store: Store, snaps: tuple[Snapshot, Snapshot]) -> None:
+    _, new = snaps
+    assert _decide(store, new, "false_positive").status == "in-force"
+    # a confirmation never waits; clearing again after it does
+    assert _decide(store, new, "confirmed").status == "in-force"
+    assert _decide(store, new, "false_positive").pending
+
+
+def test_outdated_pending_clearance_cannot_be_approved(
+    store: Store, snaps: tuple[Snapshot, Snapshot]
+) -> None:
+    from aktsam.screening.decisions import approve_hit_decision
+
+    _, new = snaps
+    _decide(store, new, "confirmed")
+    clearing = _decide(store, new, "false_positive")
+    _decide(store, new, "confirmed")  # confirmed again meanwhile
+    with pytest.raises(InputError, match="outdated"):
+        approve_hit_decision(store, clearing.id, approver="approver@example.com")
+    with pytest.raises(NotFoundError):
+        approve_hit_decision(store, 999_999, approver="approver@example.com")
+    with pytest.raises(InputError, match="approver"):
+        approve_hit_decision(store, clearing.id, approver=" ")

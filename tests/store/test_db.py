@@ -52,7 +52,11 @@ def test_open_store_creates_home_and_migrates_to_head(settings: Settings) -> Non
         assert (settings.home / "aktsam.db").is_file()
         head = ScriptDirectory.from_config(alembic_config()).get_current_head()
         with store.engine.connect() as conn:
-            assert MigrationContext.configure(conn).get_current_revision() == head == "0003_users"
+            assert (
+                MigrationContext.configure(conn).get_current_revision()
+                == head
+                == "0004_hit_approval"
+            )
             tables = set(sa.inspect(conn).get_table_names())
         assert {
             "snapshots",
@@ -162,7 +166,7 @@ def test_open_store_does_not_depend_on_working_directory(
 ) -> None:
     monkeypatch.chdir(tmp_path)
     with open_store(settings) as store, store.engine.connect() as conn:
-        assert MigrationContext.configure(conn).get_current_revision() == "0003_users"
+        assert MigrationContext.configure(conn).get_current_revision() == "0004_hit_approval"
 
 
 def test_migrations_are_package_data() -> None:

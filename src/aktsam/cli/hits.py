@@ -9,8 +9,9 @@ from rich.markup import escape
 from rich.table import Table
 
 from aktsam.cli import context
-from aktsam.screening.decisions import list_decisions
+from aktsam.screening.decisions import approve_hit_decision, list_decisions
 from aktsam.screening.service import Screener
+from aktsam.store.trail import default_actor
 
 app = typer.Typer(
     help="Review screening hits: clear false positives, confirm matches, list decisions.",
@@ -32,9 +33,16 @@ def _decide(party: str, entity: str, decision: str, reason: str, by: str | None)
             party_id=party, entity_id=entity, decision=decision, reason=reason, actor=by
         )
     context.console().print(
-        f"{made.decision} recorded for party {made.party_id!r} / {made.entity_id} by {made.actor} "
-        f"at {made.decided_at:%Y-%m-%d %H:%M} (snapshot {made.snapshot_id})"
+        escape(
+            f"{made.decision} recorded for party {made.party_id!r} / {made.entity_id} by "
+            f"{made.actor} at {made.decided_at:%Y-%m-%d %H:%M} (snapshot {made.snapshot_id})"
+        )
     )
+    if made.pending:
+        context.console().print(
+            f"the hit was confirmed before: this clearance is pending approval by someone else "
+            f"(aktsam hits approve {made.id})"
+        )
 
 
 @app.command("clear")
@@ -49,6 +57,22 @@ def confirm(party: PartyOpt, entity: EntityOpt, reason: ReasonOpt, by: ByOpt = N
     _decide(party, entity, "confirmed", reason, by)
 
 
+@app.command("approve")
+def approve(
+    decision_id: Annotated[int, typer.Argument(help="The pending decision's id (hits list).")],
+    by: ByOpt = None,
+) -> None:
+    """Approve a clearance awaiting four-eyes approval (you must not be the one who asked)."""
+    with context.reported_errors():
+        made = approve_hit_decision(context.store(), decision_id, approver=by or default_actor())
+    context.console().print(
+        escape(
+            f"decision {made.id} ({made.decision}, party {made.party_id!r} / {made.entity_id}) "
+            f"approved by {made.approved_by}; requested by {made.actor}"
+        )
+    )
+
+
 @app.command("list")
 def list_command(
     party: Annotated[str | None, typer.Option("--party", help="Only this party.")] = None,
@@ -57,12 +81,24 @@ def list_command(
     with context.reported_errors():
         decisions = list_decisions(context.store(), party)
     table = Table()
-    for column in ("when", "party", "entity", "decision", "by", "snapshot", "reason"):
+    for column in (
+        "id",
+        "when",
+        "party",
+        "entity",
+        "decision",
+        "status",
+        "by",
+        "snapshot",
+        "reason",
+    ):
         table.add_column(column, overflow="fold")
     for d in decisions:
+        status = d.status if d.approved_by is None else f"{d.status} (approved by {d.approved_by})"
         table.add_row(  # analysts' text is data, never markup
+            str(d.id),
             f"{d.decided_at:%Y-%m-%d %H:%M}",
-            *(escape(v) for v in (d.party_id, d.entity_id, d.decision, d.actor)),
+            *(escape(v) for v in (d.party_id, d.entity_id, d.decision, status, d.actor)),
             str(d.snapshot_id),
             escape(d.reason),
         )

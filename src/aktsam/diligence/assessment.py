@@ -76,7 +76,9 @@ from aktsam.store.schema import AssessmentRow
 
 WEIGHTS_FILE = Path(__file__).with_name("data") / "weights.yml"
 LEVELS: tuple[str, ...] = ("low", "medium", "high", "critical")
-LIST_CLASSES: tuple[str, ...] = ("blocking", "restrictive", "trade-restriction")
+LIST_CLASSES: tuple[str, ...] = (
+    "blocking", "blocking-possible", "restrictive", "trade-restriction",
+)  # fmt: skip
 OFAC_BLOCKING = frozenset({"ofac-sdn", "us-csl:SDN"})
 """Hits that make an owner blocked for the OFAC 50 Percent Rule."""
 EU_UK_DESIGNATING = frozenset({"eu-fsf", "uk-hmt", "un-sc"})
@@ -85,6 +87,7 @@ implemented by both)."""
 
 _CLASS_NAMES = {
     "blocking": "asset-freeze sanctions",
+    "blocking-possible": "possible asset-freeze sanctions match (to review)",
     "restrictive": "non-blocking sanctions",
     "trade-restriction": "export-control / trade restriction",
 }
@@ -123,6 +126,7 @@ class Weights:
     list_classes: Mapping[str, str]
     mitigating_strength: Mapping[str, float]
     file: str
+    strong_match: float = 0.9
 
     @property
     def method(self) -> str:
@@ -168,6 +172,12 @@ def load_weights(path: Path | str | None = None) -> Weights:
 @cache
 def _bundled_weights() -> Weights:
     return _load_weights(WEIGHTS_FILE)
+
+
+def _strong_match(value: object, path: Path) -> float:
+    if not isinstance(value, int | float) or not 0 < float(value) <= 1:
+        raise _fail(path, "strong_match", "strong_match must be a score in (0, 1]")
+    return float(value)
 
 
 def _load_weights(path: Path) -> Weights:
@@ -241,6 +251,7 @@ def _load_weights(path: Path) -> Weights:
             str(s).casefold() for s in high_risk.get("sectors") or ()
         ),
         list_classes={str(k): str(v) for k, v in data["list_classes"].items()},
+        strong_match=_strong_match(data.get("strong_match", 0.9), path),
         mitigating_strength={
             str(k): float(v) for k, v in (data.get("mitigating_strength") or {}).items()
         },
@@ -494,9 +505,19 @@ class _Screened:
             hits[hit.entity_id] = hit
 
 
+def is_strong(hit: ScreenedHit, weights: Weights) -> bool:
+    """Confirmed by an analyst, or scoring at least ``strong_match``: a hit that may set a floor."""
+    return hit.status == "confirmed" or hit.score >= weights.strong_match
+
+
 def list_class(hit: ScreenedHit, weights: Weights) -> str:
-    """``blocking``, ``restrictive`` or ``trade-restriction`` for a hit (``list_classes`` in weights.yml)."""
-    return _class_of(hit.hit.source, hit.hit.sublist, weights)
+    """``blocking``, ``restrictive`` or ``trade-restriction`` for a hit (``list_classes`` in weights.yml);
+    a weak, unconfirmed hit on an asset-freeze list is ``blocking-possible``: it asks for review and never
+    makes the party critical by itself (a fuzzy name match is not a designation)."""
+    cls = _class_of(hit.hit.source, hit.hit.sublist, weights)
+    if cls == "blocking" and not is_strong(hit, weights):
+        return "blocking-possible"
+    return cls
 
 
 def _class_key(source: str, sublist: str | None) -> str:
@@ -588,6 +609,8 @@ def _list_factors(
         consequence = {
             "blocking": "Its assets are frozen: no funds or economic resources may be made available "
             "to it. Critical whatever else is found.",
+            "blocking-possible": f"Below the strong-match score {weights.strong_match:.2f} and not "
+            "confirmed: review the hit (aktsam hits confirm|clear); if confirmed, the party is critical.",
             "restrictive": "Dealings stay lawful, but a sanctions authority has named it.",
             "trade-restriction": "Exports to it need a licence that is normally denied; a government "
             "found it acting against national security or foreign-policy interests.",
@@ -1060,10 +1083,11 @@ def _ownership_factors(
             out.setdefault(list_class(hit, weights), []).append(hit)
         return out
 
-    def keys(party_id: str) -> set[str]:
+    def keys(party_id: str) -> set[str]:  # lists of the strong hits: weak ones designate nobody
         return {
             _class_key(h.hit.source, h.hit.sublist)
             for h in screened.open.get(party_id, {}).values()
+            if is_strong(h, weights)
         }
 
     ofac_blocked = {u.party.id for u in ups if keys(u.party.id) & OFAC_BLOCKING}

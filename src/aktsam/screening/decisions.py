@@ -6,6 +6,11 @@ stores the listed entity's :meth:`~aktsam.lists.model.ListedEntity.content_hash`
 amends the entry (a new alias, a new date of birth), the hash changes and the clearance lapses,
 putting the hit back in front of a human. Decisions are never edited or deleted; a new decision
 supersedes older ones.
+
+Four eyes: clearing a hit whose newest decision is ``confirmed`` is recorded as ``pending-approval``
+(trail ``hit.pending``) and counts for nothing until a person other than its author approves it
+(:func:`approve_hit_decision`, trail ``hit.approve``). :func:`latest_decision` and
+:func:`active_clearance` ignore pending decisions.
 """
 
 from __future__ import annotations
@@ -23,6 +28,7 @@ from aktsam.store.db import Store
 from aktsam.store.schema import DECISIONS, EntityRow, HitDecisionRow
 
 DecisionKind = Literal["false_positive", "confirmed"]
+IN_FORCE, PENDING = "in-force", "pending-approval"
 _CHUNK = 500
 
 
@@ -39,6 +45,14 @@ class Decision:
     decided_at: dt.datetime
     snapshot_id: int
     content_hash: str
+    status: str = IN_FORCE
+    approved_by: str | None = None
+    approved_at: dt.datetime | None = None
+
+    @property
+    def pending(self) -> bool:
+        """Awaiting a second person's approval (four eyes); does not count until approved."""
+        return self.status == PENDING
 
 
 def record_decision(
@@ -57,6 +71,10 @@ def record_decision(
     ``reason`` is mandatory: an auditor asking why a hit was cleared must find the analyst's own
     words. The entity must exist in that snapshot with exactly ``content_hash``, so that no decision
     can refer to list content nobody actually reviewed.
+
+    Clearing a hit whose newest decision (in force) is ``confirmed`` needs four eyes: it is stored
+    as ``pending-approval`` and only counts once someone else approves it
+    (:func:`approve_hit_decision`).
     """
     if decision not in DECISIONS:
         raise InputError(
@@ -80,7 +98,25 @@ def record_decision(
                 f"{snapshot_id} ({stored_hash[:12]}…); a decision must name the content reviewed",
                 field="content_hash",
             )
+        newest = session.scalars(
+            sa.select(HitDecisionRow)
+            .where(
+                HitDecisionRow.party_id == party_id,
+                HitDecisionRow.entity_id == entity_id,
+                HitDecisionRow.status == IN_FORCE,
+            )
+            .order_by(HitDecisionRow.decided_at.desc(), HitDecisionRow.id.desc())
+            .limit(1)
+        ).one_or_none()
+        status = (
+            PENDING
+            if decision == "false_positive"
+            and newest is not None
+            and newest.decision == "confirmed"
+            else IN_FORCE
+        )
         row = HitDecisionRow(
+            status=status,
             party_id=party_id,
             entity_id=entity_id,
             decision=decision,
@@ -92,10 +128,83 @@ def record_decision(
         )
         session.add(row)
         session.flush()
-        trail.record(session, actor=actor, action=f"hit.{decision}", object_type="hit",
+        action = "hit.pending" if status == PENDING else f"hit.{decision}"
+        trail.record(session, actor=actor, action=action, object_type="hit",
                      object_id=f"{party_id} ~ {entity_id}",
                      after={"decision": decision, "reason": reason, "snapshot_id": snapshot_id,
-                            "content_hash": content_hash, "decision_id": row.id})  # fmt: skip
+                            "content_hash": content_hash, "decision_id": row.id,
+                            "status": status})  # fmt: skip
+        return _decision(row)
+
+
+def approve_hit_decision(store: Store, decision_id: int, *, approver: str) -> Decision:
+    """Approve a ``pending-approval`` hit decision (four eyes: ``approver`` is not its author).
+
+    Refused (:class:`InputError`) when the decision is not pending, when the approver made it, or
+    when a newer decision on the same hit has taken effect meanwhile (approving would then revive a
+    request made against an outdated state). Trail entry ``hit.approve``.
+    """
+    if not isinstance(approver, str) or not approver.strip():
+        raise InputError("approver is required and must not be empty", field="approver")
+    approver = approver.strip()
+    with store.session() as session:
+        row = session.get(HitDecisionRow, decision_id)
+        if row is None:
+            raise NotFoundError(f"no hit decision {decision_id}")
+        if row.status != PENDING:
+            raise InputError(
+                f"hit decision {decision_id} is {row.status}, not awaiting approval",
+                field="decision",
+            )
+        if approver.casefold() == row.actor.strip().casefold():
+            raise InputError(
+                f"four eyes: hit decision {decision_id} was requested by {row.actor}; it needs an "
+                "approver other than its author",
+                field="approver",
+            )
+        newer = session.scalars(
+            sa.select(HitDecisionRow.id).where(
+                HitDecisionRow.party_id == row.party_id,
+                HitDecisionRow.entity_id == row.entity_id,
+                HitDecisionRow.status == IN_FORCE,
+                HitDecisionRow.decided_at > row.decided_at,
+            )
+        ).first()
+        if newer is not None:
+            raise InputError(
+                f"hit decision {decision_id} is outdated: decision {newer} on the same hit was made "
+                "after it; ask for a new clearance",
+                field="decision",
+            )
+        row.status = IN_FORCE
+        row.approved_by = approver
+        row.approved_at = dt.datetime.now(dt.UTC)
+        session.flush()
+        trail.record(session, actor=approver, action="hit.approve", object_type="hit",
+                     object_id=f"{row.party_id} ~ {row.entity_id}",
+                     before={"decision_id": row.id, "status": PENDING},
+                     after={"decision_id": row.id, "status": IN_FORCE, "decision": row.decision,
+                            "requested_by": row.actor, "approved_by": approver})  # fmt: skip
+        return _decision(row)
+
+
+def pending_decisions(store: Store) -> list[Decision]:
+    """Hit decisions awaiting approval, oldest first."""
+    query = (
+        sa.select(HitDecisionRow)
+        .where(HitDecisionRow.status == PENDING)
+        .order_by(HitDecisionRow.decided_at, HitDecisionRow.id)
+    )
+    with store.session() as session:
+        return [_decision(row) for row in session.scalars(query)]
+
+
+def get_decision(store: Store, decision_id: int) -> Decision:
+    """One hit decision by id (:class:`NotFoundError`)."""
+    with store.session() as session:
+        row = session.get(HitDecisionRow, decision_id)
+        if row is None:
+            raise NotFoundError(f"no hit decision {decision_id}")
         return _decision(row)
 
 
@@ -155,12 +264,14 @@ def latest_decision(
     """The newest decision on ``entity_id`` (the one that counts), whatever its kind, or ``None``.
 
     Same party rule as :func:`active_clearance`: decisions of several parties without ``party_id``
-    raise :class:`ValueError`.
+    raise :class:`ValueError`. Decisions awaiting approval (four eyes) are ignored.
     """
     relevant = [
         d
         for d in decisions
-        if d.entity_id == entity_id and (party_id is None or d.party_id == party_id)
+        if d.entity_id == entity_id
+        and (party_id is None or d.party_id == party_id)
+        and d.status != PENDING
     ]
     if not relevant:
         return None
@@ -188,4 +299,7 @@ def _decision(row: HitDecisionRow) -> Decision:
         decided_at=row.decided_at,
         snapshot_id=row.snapshot_id,
         content_hash=row.content_hash,
+        status=row.status or IN_FORCE,
+        approved_by=row.approved_by,
+        approved_at=row.approved_at,
     )

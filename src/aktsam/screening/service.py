@@ -52,12 +52,16 @@ BATCH = 500  # parties matched per call in screen_parties: large enough to vecto
 
 @dataclass(frozen=True, slots=True)
 class ScreenedHit:
-    """A match plus its review state for this party: ``open``, ``cleared`` or ``confirmed``."""
+    """A match plus its review state for this party: ``open``, ``cleared`` or ``confirmed``.
+
+    ``pending`` is a clearance awaiting a second person's approval (four eyes): it does not change
+    ``status`` until approved."""
 
     hit: Hit
     status: str
     decision: Decision | None = None
     snapshot_id: int = 0
+    pending: Decision | None = None
 
     # Shortcuts so callers rarely need ``.hit``.
     @property
@@ -328,8 +332,21 @@ class Screener:
                     status = "confirmed"
                 elif active_clearance([decision], hit.entity_id, current):
                     status = "cleared"
+            pending = [
+                d
+                for d in decisions
+                if d.pending
+                and d.entity_id == hit.entity_id
+                and (decision is None or d.decided_at >= decision.decided_at)
+            ]
             reviewed.append(
-                ScreenedHit(hit=hit, status=status, decision=decision, snapshot_id=snap.id)
+                ScreenedHit(
+                    hit=hit,
+                    status=status,
+                    decision=decision,
+                    snapshot_id=snap.id,
+                    pending=pending[-1] if pending else None,
+                )
             )
         return PartyResult(party_id=party_id, query=query, hits=reviewed)
 

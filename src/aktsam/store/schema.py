@@ -227,6 +227,10 @@ class HitDecisionRow(Base):
     # No cascade: a decision is an audit record and must keep the snapshot it was made against.
     snapshot_id: Mapped[int] = mapped_column(ForeignKey("snapshots.id"))
     content_hash: Mapped[str] = mapped_column(String(64))
+    # Four eyes: clearing a confirmed hit is "pending-approval" until another person approves it.
+    status: Mapped[str] = mapped_column(String(20), default="in-force", server_default="in-force")
+    approved_by: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    approved_at: Mapped[datetime | None] = mapped_column(nullable=True)
 
 
 class AuditLogRow(Base):

@@ -31,7 +31,7 @@ from aktsam.lists import snapshots
 from aktsam.settings import Settings
 from aktsam.store import Store, open_store
 from aktsam.store.db import retrying
-from aktsam.web import errors
+from aktsam.web import api, errors, pages
 from aktsam.web.auth import (
     SESSION_COOKIE,
     client_address,
@@ -148,6 +148,9 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
     app.state.store = opened
     app.state.limits = Limits(settings.api_rate_limit)
     errors.install(app)
+    app.openapi_tags = api.OPENAPI_TAGS
+    for api_router in api.ROUTERS:
+        app.include_router(api_router)
 
     @app.middleware("http")
     async def security_headers(
@@ -245,10 +248,7 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
         response.delete_cookie(SESSION_COOKIE, path="/")
         return response
 
-    @app.get("/", include_in_schema=False)
-    def dashboard(request: Request, user: Annotated[User, Depends(current_user)]) -> Response:
-        freshness = snapshots.status(get_store(request))
-        return render(request, "dashboard.html.j2", {"freshness": freshness})
+    pages.install(app)  # the dashboard "/" and every other page (aktsam.web.pages)
 
     @app.get("/api/openapi.json", include_in_schema=False)
     def openapi(user: Annotated[User, Depends(current_user)]) -> JSONResponse:

@@ -33,6 +33,7 @@ NAV: tuple[tuple[str, str], ...] = (
     ("/devices", "Devices"),
     ("/parties", "Parties"),
     ("/lists", "Lists"),
+    ("/approvals", "Approvals"),
     ("/audit", "Audit trail"),
 )
 

@@ -1,0 +1,88 @@
+"""Helpers the API modules share: the acting user, the shared screener, JSON-ready values."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import threading
+from collections.abc import Callable
+from enum import Enum
+from typing import Any, TypeVar
+
+from fastapi import Request
+from pydantic import BaseModel, ConfigDict
+
+from aktsam.lists.bundled import ensure_bundled
+from aktsam.lists.snapshots import current_snapshots
+from aktsam.screening.service import Screener
+from aktsam.settings import Settings
+from aktsam.store import Store
+from aktsam.store.db import retrying
+from aktsam.web.auth import get_store
+
+T = TypeVar("T")
+
+_SCREENER_LOCK = threading.Lock()
+
+
+class ApiModel(BaseModel):
+    """Base of the API's request models: unknown fields are an error (a typo must not pass silently)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+def settings_of(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+def write(work: Callable[[], T]) -> T:
+    """Run a write (one service call) again when it lost a race with a concurrent request."""
+    return retrying(work)
+
+
+def screener_for(request: Request) -> Screener:
+    """The application's :class:`Screener`, kept on ``app.state`` while the snapshots in force stay the
+    same (a list update makes a fresh one, which loads or builds the new index). The bundled snapshot is
+    imported on first use, as on the command line."""
+    store: Store = get_store(request)
+    with _SCREENER_LOCK:
+        retrying(lambda: ensure_bundled(store))
+        key = tuple(sorted((s.id, s.sha256) for s in current_snapshots(store)))
+        cached: tuple[tuple[Any, ...], Screener] | None = getattr(
+            request.app.state, "api_screener", None
+        )
+        if cached is not None and cached[0] == key:
+            return cached[1]
+        screener = Screener(store, settings_of(request))
+        screener.index()
+        request.app.state.api_screener = (key, screener)
+        return screener
+
+
+def plain(value: Any) -> Any:
+    """Dataclasses, enums, dates, tuples and mappings as JSON-ready values."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, Enum):
+        return plain(value.value)
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {str(k): plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set | frozenset):
+        return [plain(v) for v in value]
+    if hasattr(value, "items") and callable(value.items):
+        return {str(k): plain(v) for k, v in value.items()}
+    return value
+
+
+def record(value: Any) -> dict[str, Any]:
+    """A dataclass (or mapping) as a JSON-ready object."""
+    data = plain(value)
+    if not isinstance(data, dict):
+        raise TypeError(f"expected an object, got {type(value).__name__}")
+    return data
+
+
+__all__ = ["ApiModel", "plain", "record", "screener_for", "settings_of", "write"]
