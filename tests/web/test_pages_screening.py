@@ -156,3 +156,10 @@ def test_dashboard_counts_open_hits_until_decided(client: TestClient, login: Log
     assert f"~ {entity}" in client.get("/").text
     _decide(client, csrf, entity, "clear", run_url)
     assert f"~ {entity}" not in client.get("/").text
+
+
+def test_results_say_which_list_data_they_rest_on(client: TestClient, login: Login) -> None:
+    csrf = login("analyst")
+    response = client.post("/screening", data={"csrf_token": csrf, "name": "Hikvision"})
+    page = client.get(response.headers["location"]).text
+    assert 'id="data-as-of">list data as of ' in page and "us-csl undated" in page

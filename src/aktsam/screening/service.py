@@ -105,18 +105,22 @@ class ScreeningRun:
 
     def data_as_of(self) -> str:
         """ "list data as of …": each list with its publication date (or import date when the file has none)."""
-        parts = []
-        for snap in sorted(self.snapshots, key=lambda s: s.source):
-            if snap.published:
-                day = snap.published[:10]
-            elif (
-                snap.retrieved_at is not None
-            ):  # the file states no date (CSL, OFAC CSV): say when fetched
-                day = f"undated, retrieved {snap.retrieved_at:%Y-%m-%d}"
-            else:
-                day = f"undated, imported {snap.imported_at:%Y-%m-%d}"
-            parts.append(f"{snap.source} {day}")
-        return "list data as of " + ", ".join(parts)
+        return data_as_of(self.snapshots)
+
+
+def data_as_of(snapshots: Sequence[Snapshot]) -> str:
+    """ "list data as of …" for a set of snapshots: each list with its publication date, or when it was
+    retrieved or imported if the file states none (CSL, OFAC CSV)."""
+    parts = []
+    for snap in sorted(snapshots, key=lambda s: s.source):
+        if snap.published:
+            day = snap.published[:10]
+        elif snap.retrieved_at is not None:
+            day = f"undated, retrieved {snap.retrieved_at:%Y-%m-%d}"
+        else:
+            day = f"undated, imported {snap.imported_at:%Y-%m-%d}"
+        parts.append(f"{snap.source} {day}")
+    return "list data as of " + ", ".join(parts)
 
 
 def party_key(name: str) -> str:

@@ -19,9 +19,11 @@ from fastapi.responses import Response
 
 from aktsam.accounts import User
 from aktsam.errors import InputError
+from aktsam.lists.snapshots import get_snapshot
 from aktsam.screening.decisions import Decision, decisions_for, latest_decision, list_decisions
 from aktsam.screening.files import read_parties
 from aktsam.screening.runs import get_run
+from aktsam.screening.service import data_as_of
 from aktsam.store.db import retrying
 from aktsam.store.schema import EntityRow, ScreeningHitRow, ScreeningRunRow
 from aktsam.web.auth import CurrentUser, get_store, router
@@ -37,7 +39,7 @@ def routers() -> list[APIRouter]:
 
     @read.get("/screening", include_in_schema=False)
     def screening_page(request: Request, user: CurrentUser, run: int | None = None) -> Response:
-        context: dict[str, Any] = {"run": None, "results": [], **notice(request)}
+        context: dict[str, Any] = {"run": None, "results": [], "data_as_of": "", **notice(request)}
         if run is not None:
             context.update(run_context(request, run))
         return render(request, "screening.html.j2", context)
@@ -216,7 +218,8 @@ def run_context(request: Request, run_id: int, *, user: User | None = None) -> d
                 "pending": pending,
             }
         )
-    return {"run": run, "results": list(parties.values())}
+    snaps = [get_snapshot(store, i) for i in run.snapshot_ids]
+    return {"run": run, "results": list(parties.values()), "data_as_of": data_as_of(snaps)}
 
 
 __all__ = ["routers", "run_context", "status_word"]
