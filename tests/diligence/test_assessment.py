@@ -271,7 +271,7 @@ def test_a_weak_asset_freeze_match_asks_for_review_and_sets_no_floor(screener: S
 
 
 def test_a_strong_asset_freeze_match_is_critical(screener: Screener) -> None:
-    add_party(screener.store, "t-melli", "Bank Melli Iran", actor=ACTOR, country="IR")
-    a = _assess(screener, "t-melli")
+    add_party(screener.store, "t-melli-strong", "Bank Melli Iran", actor=ACTOR, country="IR")
+    a = _assess(screener, "t-melli-strong")
     assert a.factor("lists.blocking") is not None and a.level == "critical"
     assert "blocking-sanctions" in a.floors
