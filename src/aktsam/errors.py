@@ -63,6 +63,13 @@ class InputError(AktsamError):
         super().__init__(f"{': '.join(parts)}: {message}" if parts else message)
 
 
+def required_text(value: object, field: str) -> str:
+    """``value`` stripped; an :class:`InputError` naming ``field`` when it is missing or blank."""
+    if value is None or not str(value).strip():
+        raise InputError(f"{field} is required and must not be empty", field=field)
+    return str(value).strip()
+
+
 class NotFoundError(AktsamError):
     """A snapshot, entity, run or decision that does not exist."""
 

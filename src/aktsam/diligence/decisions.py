@@ -38,7 +38,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from aktsam.diligence.register import require_party
-from aktsam.errors import InputError, NotFoundError
+from aktsam.errors import InputError, NotFoundError, required_text
 from aktsam.store import trail
 from aktsam.store.db import Store
 from aktsam.store.schema import (
@@ -127,12 +127,6 @@ class Decision:
 
 
 # -- helpers ------------------------------------------------------------------------------------------
-
-
-def _text(value: str | None, name: str) -> str:
-    if value is None or not str(value).strip():
-        raise InputError(f"{name} is required and must not be empty", field=name)
-    return str(value).strip()
 
 
 def _party(session: Session, party_id: str) -> PartyRow:
@@ -311,8 +305,8 @@ def decide(
     if kind not in DD_DECISIONS:
         raise InputError(f"kind must be one of {', '.join(DD_DECISIONS)}, got {kind!r}",
                          field="kind")  # fmt: skip
-    rationale = _text(rationale, "rationale")
-    actor = _text(actor, "actor")
+    rationale = required_text(rationale, "rationale")
+    actor = required_text(actor, "actor")
     if review_on is not None and review_on < effective_on:
         raise InputError(
             f"review date {review_on} is before the effective date {effective_on}",
@@ -396,7 +390,7 @@ def approve(store: Store, decision_id: int, *, approver: str) -> Decision:
 
     The decision comes into force and supersedes the party's previous decision in force.
     """
-    approver = _text(approver, "approver")
+    approver = required_text(approver, "approver")
     with store.session() as session:
         row = session.get(DecisionRow, decision_id)
         if row is None:
@@ -497,7 +491,7 @@ def add_action(
 ) -> Action:
     """Add an open action for ``party_id`` (optionally under one of its decisions)."""
     spec = _check_action(ActionSpec(title, owner, due_on), 1)
-    actor = _text(actor, "actor")
+    actor = required_text(actor, "actor")
     with store.session() as session:
         _party(session, party_id)
         if decision_id is not None:
@@ -519,8 +513,8 @@ def complete_action(
     store: Store, action_id: int, *, done_on: dt.date, result: str, actor: str
 ) -> Action:
     """Mark an open action done on ``done_on`` with what came of it."""
-    result = _text(result, "result")
-    actor = _text(actor, "actor")
+    result = required_text(result, "result")
+    actor = required_text(actor, "actor")
     with store.session() as session:
         row = session.get(ActionRow, action_id)
         if row is None:

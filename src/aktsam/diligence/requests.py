@@ -40,7 +40,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from aktsam.diligence.register import require_party
-from aktsam.errors import InputError, NotFoundError
+from aktsam.errors import InputError, NotFoundError, required_text
 from aktsam.store import trail
 from aktsam.store.db import Store
 from aktsam.store.schema import AuditLogRow, InfoRequestRow
@@ -170,12 +170,6 @@ def _request(row: InfoRequestRow) -> InfoRequest:
     )
 
 
-def _text(value: str | None, name: str) -> str:
-    if value is None or not str(value).strip():
-        raise InputError(f"{name} is required and must not be empty", field=name)
-    return str(value).strip()
-
-
 def _open_row(session: Session, request_id: int) -> InfoRequestRow:
     row = session.get(InfoRequestRow, request_id)
     if row is None:
@@ -195,9 +189,9 @@ def receive_request(
     party_id: str | None = None,
 ) -> InfoRequest:
     """Register a request received on ``received_on``; its deadline is three weeks later."""
-    requester = _text(requester, "requester")
-    question = _text(question, "question")
-    actor = _text(actor, "actor")
+    requester = required_text(requester, "requester")
+    question = required_text(question, "question")
+    actor = required_text(actor, "actor")
     with store.session() as session:
         if party_id is not None:
             require_party(session, party_id)
@@ -231,8 +225,8 @@ def extend_request(
 ) -> InfoRequest:
     """Extend an open request's deadline because answering within three weeks is disproportionately
     burdensome: at most two months after receipt, told to the requester within the three weeks."""
-    reason = _text(reason, "reason")
-    actor = _text(actor, "actor")
+    reason = required_text(reason, "reason")
+    actor = required_text(actor, "actor")
     with store.session() as session:
         row = _open_row(session, request_id)
         three_weeks = answer_deadline(row.received_on)
@@ -268,8 +262,8 @@ def answer_request(
     store: Store, request_id: int, *, answered_on: dt.date, answer: str, actor: str
 ) -> InfoRequest:
     """Record the answer; one given after the deadline is kept, and marked late in the trail."""
-    answer = _text(answer, "answer")
-    actor = _text(actor, "actor")
+    answer = required_text(answer, "answer")
+    actor = required_text(actor, "actor")
     with store.session() as session:
         row = _open_row(session, request_id)
         if answered_on < row.received_on:
@@ -302,7 +296,7 @@ def refuse_request(
         raise InputError(
             f"ground must be one of {', '.join(REFUSAL_GROUNDS)}, got {ground!r}", field="ground"
         )
-    actor = _text(actor, "actor")
+    actor = required_text(actor, "actor")
     with store.session() as session:
         row = _open_row(session, request_id)
         if refused_on < row.received_on:

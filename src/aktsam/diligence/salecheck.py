@@ -48,7 +48,7 @@ import sqlalchemy as sa
 import yaml
 
 from aktsam.diligence.register import require_party
-from aktsam.errors import AktsamError, ConfigError, InputError, NotFoundError
+from aktsam.errors import AktsamError, ConfigError, InputError, NotFoundError, required_text
 from aktsam.lists.parsers.us_csl import sublist_code
 from aktsam.settings import Settings
 from aktsam.store import trail
@@ -544,12 +544,9 @@ def check_sale(
     bad country code, no products) change nothing.
     """
     rules = rules or load_rules()
-    reference = (reference or "").strip()
-    end_use = (end_use or "").strip()
-    actor = (actor or "").strip()
-    for name, value in (("reference", reference), ("end_use", end_use), ("actor", actor)):
-        if not value:
-            raise InputError(f"{name} is required and must not be empty", field=name)
+    reference = required_text(reference, "reference")
+    end_use = required_text(end_use, "end_use")
+    actor = required_text(actor, "actor")
     destination = (destination or "").strip().upper()
     if not _COUNTRY.match(destination):
         raise InputError(

@@ -22,7 +22,7 @@ from typing import Literal, cast
 
 import sqlalchemy as sa
 
-from aktsam.errors import InputError, NotFoundError
+from aktsam.errors import InputError, NotFoundError, required_text
 from aktsam.store import trail
 from aktsam.store.db import Store
 from aktsam.store.schema import DECISIONS, EntityRow, HitDecisionRow
@@ -144,9 +144,7 @@ def approve_hit_decision(store: Store, decision_id: int, *, approver: str) -> De
     when a newer decision on the same hit has taken effect meanwhile (approving would then revive a
     request made against an outdated state). Trail entry ``hit.approve``.
     """
-    if not isinstance(approver, str) or not approver.strip():
-        raise InputError("approver is required and must not be empty", field="approver")
-    approver = approver.strip()
+    approver = required_text(approver, "approver")
     with store.session() as session:
         row = session.get(HitDecisionRow, decision_id)
         if row is None:

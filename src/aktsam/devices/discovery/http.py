@@ -16,10 +16,10 @@ import re
 from dataclasses import dataclass, field
 
 from aktsam.devices.discovery.observation import (
-    MAX_READ,
     Observation,
     describe,
     first_record_fields,
+    read_until,
     tcp_connect,
 )
 from aktsam.devices.importers.dahua import KEYS as DAHUA_KEYS
@@ -68,17 +68,7 @@ def get(host: str, port: int, path: str, timeout: float) -> Response | None:
     ).encode("ascii")
     with tcp_connect(host, port, timeout) as sock:
         sock.sendall(request)
-        data = b""
-        while len(data) < MAX_READ:
-            try:
-                chunk = sock.recv(MAX_READ - len(data))
-            except TimeoutError:
-                if data:
-                    break
-                raise
-            if not chunk:
-                break
-            data += chunk
+        data = read_until(sock, None)  # Connection: close, so the answer ends when the peer closes
     return parse_response(data)
 
 

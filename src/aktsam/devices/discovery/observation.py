@@ -70,10 +70,11 @@ def escape_bytes(data: bytes) -> str:
     return "".join(out)
 
 
-def read_until(sock: socket.socket, marker: bytes, limit: int = MAX_READ) -> bytes:
-    """Read until ``marker`` is seen, the peer closes, or ``limit`` bytes; a timeout ends the read."""
+def read_until(sock: socket.socket, marker: bytes | None, limit: int = MAX_READ) -> bytes:
+    """Read until ``marker`` is seen (``None``: no marker), the peer closes, or ``limit`` bytes; a
+    timeout ends the read once something has arrived."""
     data = b""
-    while marker not in data and len(data) < limit:
+    while (marker is None or marker not in data) and len(data) < limit:
         try:
             chunk = sock.recv(limit - len(data))
         except TimeoutError:
