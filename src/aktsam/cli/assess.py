@@ -25,15 +25,6 @@ from aktsam.store.trail import default_actor
 _LEVEL_STYLE = {"low": "green", "medium": "yellow", "high": "red", "critical": "bold red"}
 
 
-def _day(text: str | None, name: str) -> dt.date | None:
-    if text is None:
-        return None
-    try:
-        return dt.date.fromisoformat(text.strip())
-    except ValueError:
-        raise InputError(f"not a date (YYYY-MM-DD): {text!r}", field=name) from None
-
-
 def _render(assessment: Assessment, rederived: tuple[float, str] | None = None) -> None:
     out = context.console()
     style = _LEVEL_STYLE.get(assessment.level, "")
@@ -121,7 +112,7 @@ def assess_command(
                 return
             _render(stored, rederived)
             return
-        day = _day(as_of, "--as-of") or dt.date.today()
+        day = context.parse_day(as_of, "--as-of") or dt.date.today()
         made = assess(
             context.store(),
             context.settings(),

@@ -7,6 +7,7 @@ is a bug and keeps its traceback.
 
 from __future__ import annotations
 
+import datetime as dt
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -15,7 +16,7 @@ from functools import cache
 import typer
 from rich.console import Console
 
-from aktsam.errors import AktsamError
+from aktsam.errors import AktsamError, InputError
 from aktsam.settings import Settings
 from aktsam.store.db import Store, open_store
 
@@ -54,3 +55,14 @@ def reported_errors() -> Iterator[None]:
 
 def is_terminal() -> bool:
     return sys.stderr.isatty()
+
+
+def parse_day(text: str | None, option: str, *, blank_is_none: bool = False) -> dt.date | None:
+    """An option's ``YYYY-MM-DD`` value as a date; ``None`` when not given (and, with ``blank_is_none``,
+    when given empty); anything else is an :class:`InputError` naming the option."""
+    if text is None or (blank_is_none and not text.strip()):
+        return None
+    try:
+        return dt.date.fromisoformat(text.strip())
+    except ValueError:
+        raise InputError(f"{text!r} is not a date (YYYY-MM-DD)", field=option) from None

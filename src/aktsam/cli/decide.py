@@ -22,18 +22,8 @@ ByOpt = Annotated[str | None, typer.Option("--by", help="Who acts (default: your
 JsonOpt = Annotated[bool, typer.Option("--json", help="Machine-readable output.")]
 
 
-def parse_day(text: str | None, name: str) -> dt.date | None:
-    """``YYYY-MM-DD`` → date (InputError naming the option otherwise)."""
-    if text is None:
-        return None
-    try:
-        return dt.date.fromisoformat(text.strip())
-    except ValueError:
-        raise InputError(f"not a date (YYYY-MM-DD): {text!r}", field=name) from None
-
-
 def required_day(text: str, name: str) -> dt.date:
-    day = parse_day(text, name)
+    day = context.parse_day(text, name)
     assert day is not None
     return day
 
@@ -133,8 +123,8 @@ def decide_command(
         made = dd.decide(
             context.store(), party, kind=kind, rationale=rationale, evidence_ids=evidence or [],
             actor=by or default_actor(), effective_on=required_day(effective, "effective"),
-            review_on=parse_day(review, "review"),
-            service_until=parse_day(service_until, "service-until"), scope=scope,
+            review_on=context.parse_day(review, "review"),
+            service_until=context.parse_day(service_until, "service-until"), scope=scope,
             actions=[_action_spec(a) for a in action or []],
         )  # fmt: skip
     if as_json:
@@ -216,7 +206,7 @@ def done_action_command(
     """Mark an action done."""
     with context.reported_errors():
         made = dd.complete_action(context.store(), action_id,
-                                  done_on=parse_day(on, "on") or dt.date.today(), result=result,
+                                  done_on=context.parse_day(on, "on") or dt.date.today(), result=result,
                                   actor=by or default_actor())  # fmt: skip
     if as_json:
         print_json(made)
@@ -253,7 +243,7 @@ def followup_command(
     """What is overdue or due soon: actions, approvals, reviews, questionnaires, information requests,
     wind-down ends. Exit status 0 either way."""
     with context.reported_errors():
-        day = parse_day(as_of, "as-of") or dt.date.today()
+        day = context.parse_day(as_of, "as-of") or dt.date.today()
         items = due_items(context.store(), day, within_days=within)
     if as_json:
         print_json(items)

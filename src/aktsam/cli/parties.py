@@ -64,15 +64,6 @@ def _actor(by: str | None) -> str:
     return by or default_actor()
 
 
-def _day(text: str | None, option: str) -> date | None:
-    if text is None or not text.strip():
-        return None
-    try:
-        return date.fromisoformat(text.strip())
-    except ValueError:
-        raise InputError(f"{text!r} is not a date (YYYY-MM-DD)", field=option) from None
-
-
 def _identifiers(values: list[str] | None) -> dict[str, str]:
     out: dict[str, str] = {}
     for value in values or ():
@@ -313,10 +304,10 @@ def relate_command(
             kind,
             actor=_actor(by),
             share=share,
-            since=_day(since, "--since"),
-            until=_day(until, "--until"),
+            since=context.parse_day(since, "--since", blank_is_none=True),
+            until=context.parse_day(until, "--until", blank_is_none=True),
             source_url=source_url,
-            source_date=_day(source_date, "--source-date"),
+            source_date=context.parse_day(source_date, "--source-date", blank_is_none=True),
             note=note,
             replace=replace,
         )
@@ -378,7 +369,7 @@ def evidence_add_command(
             topic=topic,
             publisher=publisher,
             url=url,
-            published=_day(published, "--published"),
+            published=context.parse_day(published, "--published", blank_is_none=True),
             author=author,
             quote=quote,
             evidence_id=evidence_id,
@@ -518,7 +509,7 @@ def link_devices_command(
     from aktsam.devices.sites import read_sites
 
     with context.reported_errors():
-        day = _day(today, "--today") or date.today()
+        day = context.parse_day(today, "--today", blank_is_none=True) or date.today()
         records: list[DeviceRecord] = []
         issues: list[ImportIssue] = []
         for path in inventories:

@@ -14,7 +14,6 @@ from rich.table import Table
 
 from aktsam.cli import context
 from aktsam.diligence import questionnaires as qn
-from aktsam.errors import InputError
 from aktsam.store.trail import default_actor
 
 questionnaires_app = typer.Typer(
@@ -24,15 +23,6 @@ questionnaires_app = typer.Typer(
 
 ByOpt = Annotated[str | None, typer.Option("--by", help="Who acts (default: your login name).")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Machine-readable output.")]
-
-
-def _day(text: str | None, name: str) -> dt.date | None:
-    if text is None:
-        return None
-    try:
-        return dt.date.fromisoformat(text.strip())
-    except ValueError:
-        raise InputError(f"not a date (YYYY-MM-DD): {text!r}", field=name) from None
 
 
 @questionnaires_app.command("send")
@@ -48,13 +38,13 @@ def send_command(
 ) -> None:
     """Record that a questionnaire was sent to a party, with its due date."""
     with context.reported_errors():
-        due_on = _day(due, "--due")
+        due_on = context.parse_day(due, "--due")
         assert due_on is not None
         made = qn.send_questionnaire(
             context.store(),
             party,
             template=template,
-            sent_on=_day(sent, "--sent") or dt.date.today(),
+            sent_on=context.parse_day(sent, "--sent") or dt.date.today(),
             due_on=due_on,
             actor=by or default_actor(),
         )
@@ -88,7 +78,7 @@ def answer_command(
             context.store(),
             questionnaire,
             answers,
-            answered_on=_day(answered, "--answered-on") or dt.date.today(),
+            answered_on=context.parse_day(answered, "--answered-on") or dt.date.today(),
             actor=by or default_actor(),
         )
         finding = qn.evaluate(made, made.answered_on or dt.date.today())
@@ -107,7 +97,9 @@ def show_command(
     with context.reported_errors():
         found = qn.get_questionnaire(context.store(), questionnaire)
         template = qn.get_template(found.template)
-        finding = qn.evaluate(found, _day(as_of, "--as-of") or dt.date.today(), template)
+        finding = qn.evaluate(
+            found, context.parse_day(as_of, "--as-of") or dt.date.today(), template
+        )
     if as_json:
         typer.echo(
             json.dumps(
@@ -144,7 +136,7 @@ def list_command(
 ) -> None:
     """Every questionnaire: party, template, sent, due, answered, and what is missing or evasive."""
     with context.reported_errors():
-        day = _day(as_of, "--as-of") or dt.date.today()
+        day = context.parse_day(as_of, "--as-of") or dt.date.today()
         found = qn.questionnaires_for(context.store(), party)
         findings = [qn.evaluate(q, day) for q in found]
     if as_json:

@@ -8,7 +8,6 @@ file's suffix).
 from __future__ import annotations
 
 import json
-from datetime import date
 from pathlib import Path
 from typing import Annotated
 
@@ -25,15 +24,6 @@ group = typer.Typer(
 )
 
 FORMATS = (".html", ".pdf", ".json")
-
-
-def _day(text: str | None, option: str) -> date | None:
-    if text is None or not text.strip():
-        return None
-    try:
-        return date.fromisoformat(text.strip())
-    except ValueError:
-        raise InputError(f"{text!r} is not a date (YYYY-MM-DD)", field=option) from None
 
 
 @group.command("transparency")
@@ -74,7 +64,7 @@ def transparency_command(
                 file=str(output),
             )
         transparency.template_spec(template)
-        day = _day(signed_on, "--signed-on")
+        day = context.parse_day(signed_on, "--signed-on", blank_is_none=True)
         profile_path = profile or context.settings().home / "profile.yml"
         account = transparency.build_account(
             context.store(),

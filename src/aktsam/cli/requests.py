@@ -11,7 +11,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from aktsam.cli import context
-from aktsam.cli.decide import parse_day, print_json, required_day
+from aktsam.cli.decide import print_json, required_day
 from aktsam.diligence import requests as rq
 from aktsam.store.trail import default_actor
 
@@ -51,7 +51,7 @@ def add_command(
     """Register a request; the deadline is three weeks after receipt."""
     with context.reported_errors():
         made = rq.receive_request(context.store(),
-                                  received_on=parse_day(received, "received") or dt.date.today(),
+                                  received_on=context.parse_day(received, "received") or dt.date.today(),
                                   requester=requester, question=question, party_id=party,
                                   actor=by or default_actor())  # fmt: skip
     _show(made, as_json)
@@ -68,7 +68,7 @@ def answer_command(
     """Record the answer (an answer after the deadline is recorded as late)."""
     with context.reported_errors():
         made = rq.answer_request(context.store(), request_id,
-                                 answered_on=parse_day(on, "on") or dt.date.today(), answer=answer,
+                                 answered_on=context.parse_day(on, "on") or dt.date.today(), answer=answer,
                                  actor=by or default_actor())  # fmt: skip
     _show(made, as_json)
 
@@ -96,7 +96,7 @@ def extend_command(
     with context.reported_errors():
         made = rq.extend_request(context.store(), request_id,
                                  new_deadline=required_day(until, "until"), reason=reason,
-                                 notified_on=parse_day(notified, "notified") or dt.date.today(),
+                                 notified_on=context.parse_day(notified, "notified") or dt.date.today(),
                                  actor=by or default_actor())  # fmt: skip
     _show(made, as_json)
 
@@ -115,7 +115,7 @@ def refuse_command(
     """Refuse a request on a ground the Act allows."""
     with context.reported_errors():
         made = rq.refuse_request(context.store(), request_id, ground=ground, note=note,
-                                 refused_on=parse_day(on, "on") or dt.date.today(),
+                                 refused_on=context.parse_day(on, "on") or dt.date.today(),
                                  actor=by or default_actor())  # fmt: skip
     _show(made, as_json)
 
@@ -135,7 +135,7 @@ def list_command(
 ) -> None:
     """Requests, oldest first."""
     with context.reported_errors():
-        day = parse_day(as_of, "as-of") or dt.date.today()
+        day = context.parse_day(as_of, "as-of") or dt.date.today()
         rows = (rq.overdue(context.store(), day) if overdue_only
                 else rq.requests_list(context.store(), status))  # fmt: skip
     if as_json:
