@@ -1,10 +1,10 @@
-"""Helpers the API modules share: the acting user, the shared screener, JSON-ready values."""
+"""Helpers the API modules share: the acting user, JSON-ready values (the shared screener is
+``aktsam.web.screener``)."""
 
 from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import threading
 from collections.abc import Callable
 from enum import Enum
 from typing import Any, TypeVar
@@ -12,17 +12,10 @@ from typing import Any, TypeVar
 from fastapi import Request
 from pydantic import BaseModel, ConfigDict
 
-from aktsam.lists.bundled import ensure_bundled
-from aktsam.lists.snapshots import current_snapshots
-from aktsam.screening.service import Screener
 from aktsam.settings import Settings
-from aktsam.store import Store
 from aktsam.store.db import retrying
-from aktsam.web.auth import get_store
 
 T = TypeVar("T")
-
-_SCREENER_LOCK = threading.Lock()
 
 
 class ApiModel(BaseModel):
@@ -39,25 +32,6 @@ def settings_of(request: Request) -> Settings:
 def write(work: Callable[[], T]) -> T:
     """Run a write (one service call) again when it lost a race with a concurrent request."""
     return retrying(work)
-
-
-def screener_for(request: Request) -> Screener:
-    """The application's :class:`Screener`, kept on ``app.state`` while the snapshots in force stay the
-    same (a list update makes a fresh one, which loads or builds the new index). The bundled snapshot is
-    imported on first use, as on the command line."""
-    store: Store = get_store(request)
-    with _SCREENER_LOCK:
-        retrying(lambda: ensure_bundled(store))
-        key = tuple(sorted((s.id, s.sha256) for s in current_snapshots(store)))
-        cached: tuple[tuple[Any, ...], Screener] | None = getattr(
-            request.app.state, "api_screener", None
-        )
-        if cached is not None and cached[0] == key:
-            return cached[1]
-        screener = Screener(store, settings_of(request))
-        screener.index()
-        request.app.state.api_screener = (key, screener)
-        return screener
 
 
 def plain(value: Any) -> Any:
@@ -85,4 +59,4 @@ def record(value: Any) -> dict[str, Any]:
     return data
 
 
-__all__ = ["ApiModel", "plain", "record", "screener_for", "settings_of", "write"]
+__all__ = ["ApiModel", "plain", "record", "settings_of", "write"]

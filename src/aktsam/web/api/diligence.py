@@ -18,9 +18,10 @@ from aktsam.diligence import assessment as assessments
 from aktsam.diligence import decisions as dd
 from aktsam.diligence import followup, register, requests, salecheck, transparency
 from aktsam.store.schema import DD_DECISIONS
-from aktsam.web.api.common import ApiModel, plain, record, screener_for, settings_of, write
+from aktsam.web.api.common import ApiModel, plain, record, settings_of, write
 from aktsam.web.auth import CurrentUser, get_store, router
 from aktsam.web.errors import WebError
+from aktsam.web.screener import shared_screener
 
 PartyId = Annotated[str, Path(min_length=1, max_length=200, examples=["urumqi-psb"])]
 IntId = Annotated[int, Path(ge=1, le=2**62)]
@@ -267,7 +268,7 @@ def assess(request: Request, user: CurrentUser, party_id: PartyId, body: AssessI
     """Screen the party and its owners, weigh the evidence and context; store and return the
     assessment with every factor explained."""
     store, settings = get_store(request), settings_of(request)
-    screener = screener_for(request)
+    screener = shared_screener(request)
     found = write(
         lambda: assessments.assess(
             store,
@@ -476,7 +477,7 @@ def check_sale(request: Request, user: CurrentUser, body: SaleCheckIn) -> SaleCh
     `approval-required` (an approver must `POST /api/sales/{id}/approve`) or `refused`; each flag
     names its rule and source. Any role may check (ERP systems run as viewer)."""
     store, settings = get_store(request), settings_of(request)
-    screener = screener_for(request)
+    screener = shared_screener(request)
     products = [salecheck.Product(p.name, tuple(p.capabilities)) for p in body.products]
     check = write(
         lambda: salecheck.check_sale(

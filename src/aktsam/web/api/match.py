@@ -25,9 +25,10 @@ from aktsam.screening.decisions import decisions_for, latest_decision
 from aktsam.screening.matcher import Hit, match_many
 from aktsam.screening.runs import HitRecord, record_run
 from aktsam.screening.weights import DEFAULT_THRESHOLD
-from aktsam.web.api.common import screener_for, write
+from aktsam.web.api.common import write
 from aktsam.web.auth import CurrentUser, get_store, router
 from aktsam.web.errors import WebError
+from aktsam.web.screener import shared_screener
 
 ALGORITHM = "aktsam"
 """The one matcher; yente's algorithm names are accepted as aliases so clients need no change."""
@@ -484,7 +485,7 @@ def match_entities(
     store = get_store(request)
     sources, snaps = _sources(request, dataset, include_dataset, exclude_dataset)
     prepared = {key: _queries(key, example) for key, example in body.queries.items()}
-    screener = screener_for(request)
+    screener = shared_screener(request)
     floor = min(cutoff if cutoff is not None else threshold, threshold)
     by_source = {s.source: s for s in snaps}
     responses: dict[str, EntityMatches] = {}
@@ -579,7 +580,7 @@ def search_entities(
     queries = _queries("q", example)
     sources, snaps = _sources(request, dataset, [], [])
     by_source = {s.source: s for s in snaps}
-    screener = screener_for(request)
+    screener = shared_screener(request)
     floor = min(0.5, DEFAULT_THRESHOLD)
     matched = (
         match_many(screener.index(), queries, threshold=floor, limit=limit, sources=sources)

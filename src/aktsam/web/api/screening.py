@@ -14,9 +14,10 @@ from aktsam.screening.files import PartyRow, parse_schema
 from aktsam.screening.runs import get_run
 from aktsam.screening.service import ScreeningRun, party_key
 from aktsam.screening.weights import DEFAULT_THRESHOLD
-from aktsam.web.api.common import ApiModel, plain, screener_for, write
+from aktsam.web.api.common import ApiModel, plain, write
 from aktsam.web.auth import CurrentUser, get_store, router
 from aktsam.web.errors import WebError
+from aktsam.web.screener import shared_screener
 
 
 class PartyIn(ApiModel):
@@ -195,7 +196,7 @@ def screen(request: Request, user: CurrentUser, body: ScreenRequest) -> ScreenRe
     )
     if any(not p.name.strip() for p in parties):
         raise WebError(422, "a name to screen is empty", field="name")
-    screener = screener_for(request)
+    screener = shared_screener(request)
     run = write(
         lambda: screener.screen_parties(
             parties,
@@ -227,7 +228,7 @@ def decide(request: Request, user: CurrentUser, body: DecisionIn) -> DecisionOut
     """Record the decision on (party, listed entity) as it stands in the current snapshot; the caller
     is the actor, in the decision and in the audit trail."""
     kind = {"clear": "false_positive", "confirm": "confirmed"}.get(body.decision, body.decision)
-    screener = screener_for(request)
+    screener = shared_screener(request)
     decision = write(
         lambda: screener.decide(
             party_id=body.party_id,

@@ -10,9 +10,6 @@ from fastapi import Request
 from fastapi.responses import RedirectResponse
 
 from aktsam.errors import InputError
-from aktsam.screening.service import Screener
-from aktsam.store import Store
-from aktsam.web.auth import get_store
 
 
 def redirect(path: str, **query: Any) -> RedirectResponse:
@@ -24,20 +21,6 @@ def redirect(path: str, **query: Any) -> RedirectResponse:
 def notice(request: Request) -> dict[str, str | None]:
     """The message and error a redirect passed on (shown by ``_messages.html.j2``)."""
     return {"msg": request.query_params.get("msg"), "error": request.query_params.get("error")}
-
-
-def screener(request: Request) -> Screener:
-    """One screener per application (it caches the matching index); reset after a list update."""
-    found: Screener | None = getattr(request.app.state, "screener", None)
-    store: Store = get_store(request)
-    if found is None or found.store is not store:
-        found = Screener(store, store.settings)
-        request.app.state.screener = found
-    return found
-
-
-def reset_screener(request: Request) -> None:
-    request.app.state.screener = None
 
 
 def parse_date(value: str, field: str, *, required: bool = False) -> dt.date | None:

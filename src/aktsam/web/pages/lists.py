@@ -13,7 +13,7 @@ from aktsam.lists.diff import diff_snapshots
 from aktsam.lists.update import DownloadError, update_lists
 from aktsam.store.db import retrying
 from aktsam.web.auth import CurrentUser, get_store, router
-from aktsam.web.pages.common import notice, redirect, reset_screener
+from aktsam.web.pages.common import notice, redirect
 from aktsam.web.templating import render
 
 MAX_SHOWN = 200
@@ -62,7 +62,6 @@ def routers() -> list[APIRouter]:
             results = retrying(lambda: update_lists(store, store.settings))
         except (AktsamError, DownloadError, OSError) as exc:
             return redirect("/lists", error=f"The update failed: {exc}")
-        reset_screener(request)
         lines = [f"{r.source}: {r.status}" + (f" ({r.error})" if r.error else "") for r in results]
         failed = [r for r in results if r.status == "failed"]
         if failed:

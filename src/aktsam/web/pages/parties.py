@@ -23,7 +23,8 @@ from aktsam.errors import InputError, NotFoundError
 from aktsam.store.db import retrying
 from aktsam.store.schema import DD_DECISIONS
 from aktsam.web.auth import CurrentUser, get_store, router
-from aktsam.web.pages.common import notice, parse_date, redirect, screener, split_ids, today
+from aktsam.web.pages.common import notice, parse_date, redirect, split_ids, today
+from aktsam.web.screener import shared_screener
 from aktsam.web.templating import render
 
 ROLES_FILTER = ("supplier", "customer", "maker", "distributor", "owner", "brand")
@@ -75,7 +76,7 @@ def routers() -> list[APIRouter]:
                 party_id,
                 as_of=today(),
                 actor=user.username,
-                screener=screener(request),
+                screener=shared_screener(request),
             )
         )
         return redirect(f"/parties/{party_id}", msg=f"Assessed: {made.level} (score {made.score}).")

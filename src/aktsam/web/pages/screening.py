@@ -27,7 +27,8 @@ from aktsam.screening.service import data_as_of
 from aktsam.store.db import retrying
 from aktsam.store.schema import EntityRow, ScreeningHitRow, ScreeningRunRow
 from aktsam.web.auth import CurrentUser, get_store, router
-from aktsam.web.pages.common import notice, redirect, screener
+from aktsam.web.pages.common import notice, redirect
+from aktsam.web.screener import shared_screener
 from aktsam.web.templating import render
 
 MAX_UPLOAD = 20 * 1024 * 1024
@@ -54,7 +55,7 @@ def routers() -> list[APIRouter]:
         if not name.strip():
             raise InputError("enter a name to screen", field="name")
         done = retrying(
-            lambda: screener(request).screen(
+            lambda: shared_screener(request).screen(
                 name.strip(), party_id=party_id.strip() or None, actor=user.username
             )
         )
@@ -78,7 +79,7 @@ def routers() -> list[APIRouter]:
         if not rows:
             raise InputError("the file holds no parties", field="parties")
         done = retrying(
-            lambda: screener(request).screen_parties(rows, actor=user.username, kind="file")
+            lambda: shared_screener(request).screen_parties(rows, actor=user.username, kind="file")
         )
         return redirect("/screening", run=done.run_id)
 
@@ -94,7 +95,7 @@ def routers() -> list[APIRouter]:
     ) -> Response:
         kind = {"clear": "false_positive", "confirm": "confirmed"}.get(decision, decision)
         made = retrying(
-            lambda: screener(request).decide(
+            lambda: shared_screener(request).decide(
                 party_id=party_id,
                 entity_id=entity_id,
                 decision=kind,
