@@ -24,6 +24,7 @@ import re
 import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import cache
 from typing import Any
 
 import sqlalchemy as sa
@@ -44,9 +45,14 @@ TOUCH_INTERVAL = timedelta(minutes=1)  # last_used_at / last_seen_at are written
 USERNAME_PATTERN = re.compile(r"[a-z0-9][a-z0-9._@-]{0,63}")
 
 _hasher = PasswordHasher()
-# Verified against when the username is unknown or inactive, so that a failed login takes as long
-# whether or not the account exists.
-_DUMMY_HASH = _hasher.hash(secrets.token_urlsafe(16))
+
+
+@cache
+def _dummy_hash() -> str:
+    """Verified against when the username is unknown or inactive, so that a failed login takes as long
+    whether or not the account exists. Made on first use, not at import: one argon2 hash costs about
+    0.1 s and 64 MiB, which every ``aktsam`` command would otherwise pay at start-up."""
+    return PasswordHasher().hash(secrets.token_urlsafe(16))
 
 
 @dataclass(frozen=True, slots=True)
@@ -270,7 +276,7 @@ def authenticate(
         )
         ok = False
         try:
-            ok = _hasher.verify(row.password_hash if row is not None else _DUMMY_HASH, password)
+            ok = _hasher.verify(row.password_hash if row is not None else _dummy_hash(), password)
         except (VerifyMismatchError, VerificationError, InvalidHashError):
             ok = False
         detail = {"source": source} if source else None
