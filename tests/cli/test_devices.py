@@ -47,26 +47,36 @@ def _audit(fresh_cli: Invoke, out: Path, *extra: str) -> dict[str, Any]:
         "devices", "audit", inventory, "--sites", sites, *extra, "--output", str(out)
     )
     assert result.exit_code == 0, result.output
-    assert "40 of 40 devices audited" in result.output
+    assert "46 of 46 devices audited" in result.output
     data: dict[str, Any] = json.loads(out.read_text(encoding="utf-8"))
     return data
 
 
 def test_audit_example_under_uk_direction_and_org_policy(fresh_cli: Invoke, tmp_path: Path) -> None:
     data = _audit(fresh_cli, tmp_path / "audit.json", *UK_AND_POLICY)
-    # 40 devices read (42 rows, 2 skipped); Hikvision/Dahua incl. relabels: HQ 6, SCH 6, DEP 5, CARE 5
+    # 46 devices read (48 rows, 2 skipped); Hikvision/Dahua incl. relabels: HQ 7, SCH 6, DEP 5, CARE 5;
+    # under HCWS386 also Uniview, Kedacom, Huawei (HQ) and Tiandy (CARE); TP-Link (SCH): country unknown
     assert data["summary"]["by_finding"] == {
-        "restricted everywhere": 22, "restricted here": 0, "compliant": 16, "unknown maker": 2,
+        "restricted everywhere": 27, "restricted here": 0, "to confirm": 1, "compliant": 16,
+        "unknown maker": 2,
     }  # fmt: skip
     actions = Counter(
         "keep under warranty service" if d["action"].startswith("keep") else d["action"]
         for d in data["devices"]
     )
-    # isolate: the 6 at HQ (sensitive, core network) + DEP-009 at the unknown "Depot Annex" (worst case);
-    # warranty still running on 2026-11-25: SCH-001/005/010, DEP-002, CARE-001/008
+    # isolate: 9 at HQ (sensitive, core network), DEP-009 at the unknown "Depot Annex" (worst case) and
+    # the 4 at DEP (standard site, core network: the core-network advice is not limited to sensitive sites);
+    # warranty still running on 2026-11-25: SCH-001/005/010, CARE-001/008, HQ-017 (a switch: the org
+    # policy covers it, HCWS386 does not)
     assert actions == {
-        "no action": 18, "isolate from core network": 7, "keep under warranty service": 6,
-        "replace at end of life": 9,
+        "no action": 19, "isolate from core network": 14, "keep under warranty service": 6,
+        "replace at end of life": 6, "confirm the maker's country of incorporation": 1,
+    }  # fmt: skip
+    assert {d["device_id"]: d["finding"] for d in data["devices"] if d["device_id"] in
+            ("HQ-014", "HQ-015", "HQ-016", "SCH-011", "CARE-011", "DEP-002")} == {
+        "HQ-014": "restricted everywhere", "HQ-015": "restricted everywhere",
+        "HQ-016": "restricted everywhere", "SCH-011": "to confirm",
+        "CARE-011": "restricted everywhere", "DEP-002": "restricted everywhere",
     }  # fmt: skip
     by_id = {d["device_id"]: d for d in data["devices"]}
     assert by_id["SCH-010"]["action"] == "keep under warranty service until 2026-12-31"
@@ -86,8 +96,17 @@ def test_audit_example_uk_only_and_us_regimes_named(fresh_cli: Invoke, tmp_path:
     uk = _audit(fresh_cli, tmp_path / "uk.json", "--regimes", "uk-sensitive-sites-2022",
                 "--today", "2026-11-25")  # fmt: skip
     assert uk["summary"]["by_finding"] == {
-        "restricted everywhere": 0, "restricted here": 7, "compliant": 31, "unknown maker": 2,
+        "restricted everywhere": 25, "restricted here": 0, "to confirm": 2, "compliant": 17,
+        "unknown maker": 2,
     }  # fmt: skip
+    uk_by_id = {d["device_id"]: d for d in uk["devices"]}
+    # a Dahua camera on the core network of a standard site: no longer "compliant"
+    assert uk_by_id["DEP-002"]["action"] == "isolate from core network"
+    # a Hikvision switch: not visual surveillance equipment
+    assert uk_by_id["HQ-017"]["finding"] == "compliant"
+    assert uk_by_id["CARE-001"]["finding"] == "to confirm"  # an intercom: the text leaves it open
+    assert "central government department" in uk_by_id["DEP-002"]["binds"]
+    assert "unknown whether it binds this organisation" in uk_by_id["DEP-002"]["organisation"]
     unnamed = fresh_cli("devices", "audit", str(EXAMPLES / "inventory.csv"),
                         "--output", str(tmp_path / "none.json"))  # fmt: skip
     assert unnamed.exit_code == 2 and "no regime selected" in unnamed.output
@@ -99,8 +118,15 @@ def test_audit_example_uk_only_and_us_regimes_named(fresh_cli: Invoke, tmp_path:
         "us-ndaa-889",
         "uk-sensitive-sites-2022",
     ]
+    # NDAA 889(f)(3)(B): Hikvision/Dahua video surveillance equipment is covered only for some purposes
     removals = [d for d in default["devices"] if d["action"] == "remove now"]
-    assert len(removals) == 22 and {d["rule"] for d in removals} == {"us-ndaa-889/889-a-1-B"}
+    # Huawei: 889(f)(3)(A), no purpose limit
+    assert [d["device_id"] for d in removals] == ["HQ-016"]
+    assert {d["rule"] for d in removals} == {"us-ndaa-889/889-a-1-B"}
+    purpose = [d for d in default["devices"] if "confirm the purpose" in d["to_confirm"]]
+    assert len(purpose) == 23 and all("us-ndaa-889" in d["to_confirm"] for d in purpose)
+    # the Covered List takes effect in the US only: these sites are in GB
+    assert all("us-fcc-covered" not in d["regimes"] for d in default["devices"])
 
 
 def test_audit_csv_and_xlsx_outputs(fresh_cli: Invoke, tmp_path: Path) -> None:
@@ -111,7 +137,13 @@ def test_audit_csv_and_xlsx_outputs(fresh_cli: Invoke, tmp_path: Path) -> None:
         assert result.exit_code == 0, result.output
     with (tmp_path / "audit.csv").open(encoding="utf-8", newline="") as handle:
         rows = list(csv.DictReader(handle))
-    assert len(rows) == 40
+    assert len(rows) == 46
+    assert list(rows[0])[:17] == [
+        "device_id", "maker", "brand", "confidence", "relabelled", "evidence", "finding", "regimes",
+        "site", "sensitivity", "action", "rule", "rules", "regimes_at_site", "notes", "source_file",
+        "source_row",
+    ]  # fmt: skip
+    assert all(not r["rules"] and not r["to_confirm"] for r in rows if r["finding"] == "compliant")
     for column in (
         "device_id",
         "maker",
@@ -132,20 +164,24 @@ def test_audit_csv_and_xlsx_outputs(fresh_cli: Invoke, tmp_path: Path) -> None:
     from openpyxl import load_workbook
 
     book = load_workbook(tmp_path / "audit.xlsx", read_only=True)
-    assert book.sheetnames == ["devices", "errors", "plan", "plan-totals", "charts"]
-    assert len(list(book["devices"].values)) == 41 and len(list(book["errors"].values)) == 6
+    assert book.sheetnames == ["devices", "errors", "regimes", "plan", "plan-totals", "charts"]
+    assert len(list(book["devices"].values)) == 47 and len(list(book["errors"].values)) == 6
+    regimes = list(book["regimes"].values)
+    assert regimes[0][:5] == ("regime", "title", "jurisdiction", "whom", "binds")
+    assert "central government department" in str(regimes[1][3])
     plan = list(book["plan"].values)
     assert (
-        len(plan) == 23 and plan[0][:2] == ("order", "device_id") and plan[1][:2] == (1, "HQ-006")
+        len(plan) == 27 and plan[0][:2] == ("order", "device_id") and plan[1][:2] == (1, "HQ-006")
     )
     totals = list(book["plan-totals"].values)
-    assert totals[-1][:6] == ("all", "all", 22, 22, 0, 11050)
+    assert totals[-1][:6] == ("all", "all", 26, 26, 0, 12850)
 
 
 def test_audit_user_regime_file_and_errors(fresh_cli: Invoke, tmp_path: Path) -> None:
     policy = tmp_path / "policy.yml"
     policy.write_text(
         "id: axis-out\ntitle: T\nauthority: A\nsource: S\ndate: 2025-01-01\nscope: standard\n"
+        "jurisdiction: us\nbinds: {capacities: [own-policy], text: T, source: S}\nlimits: [none]\n"
         "makers: [axis]\nrules:\n  - {id: r, kind: consider-removal, text: Go.}\n",
         encoding="utf-8",
     )
@@ -172,6 +208,7 @@ def test_audit_refuses_no_regime_and_bad_date(fresh_cli: Invoke, tmp_path: Path)
     clash = tmp_path / "clash.yml"
     clash.write_text(
         "id: us-ndaa-889\ntitle: T\nauthority: A\nsource: S\ndate: 2025-01-01\nscope: everywhere\n"
+        "jurisdiction: us\nbinds: {capacities: [own-policy], text: T, source: S}\nlimits: [none]\n"
         "makers: [axis]\nrules:\n  - {id: r, kind: consider-removal, text: Go.}\n",
         encoding="utf-8",
     )
@@ -191,21 +228,21 @@ def test_audit_plan_in_json_with_user_prices_and_no_plan(fresh_cli: Invoke, tmp_
     result = fresh_cli("devices", "audit", inventory, "--sites", sites, *UK_AND_POLICY,
                        "--prices", str(prices), "--output", str(out))  # fmt: skip
     assert result.exit_code == 0, result.output
-    # 17 cameras at 110, 2 NVRs at 1,100; 2 DVRs and 1 intercom have no price in this table
+    # 20 cameras at 110, 2 NVRs at 1,100; 2 DVRs, 1 intercom and 1 switch have no price in this table
     assert (
-        "plan: 22 device(s) to act on, estimated 4,070.00 EUR for 19 priced; 3 with cost unknown"
+        "plan: 26 device(s) to act on, estimated 4,400.00 EUR for 22 priced; 4 with cost unknown"
         in (" ".join(result.output.split()))
     )
     data = json.loads(out.read_text(encoding="utf-8"))["plan"]
     assert (data["total"], data["devices"], data["unpriced"], data["currency"]) == (
-        4070.0,
-        22,
-        3,
+        4400.0,
+        26,
+        4,
         "EUR",
     )
     unknown = sorted(line["device_id"] for line in data["lines"] if line["cost"] == "unknown")
-    assert unknown == ["CARE-001", "HQ-008", "SCH-010"]
-    assert [line["order"] for line in data["lines"]] == list(range(1, 23))
+    assert unknown == ["CARE-001", "HQ-008", "HQ-017", "SCH-010"]
+    assert [line["order"] for line in data["lines"]] == list(range(1, 27))
     bare = fresh_cli("devices", "audit", inventory, "--sites", sites, *UK_AND_POLICY, "--no-plan",
                      "--output", str(out))  # fmt: skip
     assert bare.exit_code == 0 and "plan:" not in bare.output

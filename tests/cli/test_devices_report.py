@@ -18,7 +18,7 @@ def _audit(fresh_cli: Invoke, out: Path, *extra: str) -> None:
     result = fresh_cli("devices", "audit", inventory, "--sites", sites, *UK_AND_POLICY, *extra,
                        "--output", str(out))  # fmt: skip
     assert result.exit_code == 0, result.output
-    assert "40 of 40 devices audited" in result.output
+    assert "46 of 46 devices audited" in result.output
     assert f"report written to {out}" in " ".join(result.output.split())
 
 
@@ -26,8 +26,16 @@ def test_audit_html_report(fresh_cli: Invoke, tmp_path: Path) -> None:
     out = tmp_path / "audit.html"
     _audit(fresh_cli, out)
     page: Any = lxml.html.fromstring(out.read_text(encoding="utf-8"))
-    assert page.get_element_by_id("devices-out").text_content().strip() == "40"
-    assert len(page.xpath('//table[@id="plan-lines"]/tbody/tr')) == 22
+    assert page.get_element_by_id("devices-out").text_content().strip() == "46"
+    assert len(page.xpath('//table[@id="plan-lines"]/tbody/tr')) == 26
+    # whom each regime binds, printed beside the findings
+    terms = {row.xpath("td")[0].text_content().strip(): row for row in
+             page.xpath('//table[@id="regimes"]/tbody/tr')}  # fmt: skip
+    uk = terms["uk-sensitive-sites-2022"]
+    assert "UK central government department" in uk.xpath('td[@class="binds"]')[0].text_content()
+    assert "may be applied by choice" in uk.xpath('td[@class="binds"]')[0].text_content()
+    assert "Hong Kong or Macau" in uk.xpath('td[@class="limits"]')[0].text_content()
+    assert "binds" in page.xpath('//table[@id="devices-table"]/thead//th/text()')
     assert len(page.xpath('//*[local-name()="svg"][@role="img"]')) == 3
     assert "not a quote" in page.get_element_by_id("prices-note").text_content()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["audit.html"]

@@ -91,10 +91,15 @@ def test_link_devices(fresh_cli: Invoke) -> None:
                        "--today", "2026-01-01", "--json")  # fmt: skip
     assert result.exit_code == 0, result.output
     summary = json.loads(result.output)
-    assert summary["devices"] == 40 and summary["by_party"] == {"hikvision": 16}
+    assert summary["devices"] == 46 and summary["by_party"] == {"hikvision": 17}
+    assert summary["regimes"] == ["us-fcc-covered"]  # no profile declaration: the old default
     assert summary["without_party"]["dahua"] == 6
     shown = json.loads(fresh_cli("parties", "show", "hikvision", "--json").output)
-    assert shown["equipment"]["made"] == 16
-    assert shown["equipment"]["made_by_finding"] == {"restricted everywhere": 16}
+    assert shown["equipment"]["made"] == 17
+    # the Covered List covers Hikvision video surveillance equipment only for some purposes: to confirm
+    assert shown["equipment"]["made_by_finding"] == {"to confirm": 17}
     text = fresh_cli("parties", "link-devices", str(INVENTORY), "--customer", "kommune").output
-    assert "16 unchanged" in text
+    assert "17 unchanged" in text and "findings against us-fcc-covered" in text
+    uk = fresh_cli("parties", "link-devices", str(INVENTORY), "--customer", "kommune",
+                   "--regimes", "uk-sensitive-sites-2022", "--json")  # fmt: skip
+    assert json.loads(uk.output)["regimes"] == ["uk-sensitive-sites-2022"]

@@ -66,3 +66,16 @@ def test_report_errors(fresh_cli: Invoke, tmp_path: Path) -> None:
                    "--profile", str(custom))  # fmt: skip
     assert ok.exit_code == 0, ok.output
     assert "Tromsø," in target.read_text(encoding="utf-8")
+
+
+def test_published_is_recorded_and_stops_the_30_june_reminder(fresh_cli: Invoke) -> None:
+    assert fresh_cli("demo").exit_code == 0
+    year = date.today().year
+    due = fresh_cli("followup", "--as-of", f"{year + 1}-05-15", "--within", "0", "--json")
+    assert due.exit_code == 0 and f"account-{year}" in due.output  # lead time before 30 June
+    bad = fresh_cli("report", "published", "--year", str(year), "--on", f"{year}-12-31")
+    assert bad.exit_code == 2 and "after the year ends" in bad.output
+    ok = fresh_cli("report", "published", "--year", str(year), "--on", f"{year + 1}-06-01")
+    assert ok.exit_code == 0 and f"account {year} published on {year + 1}-06-01" in ok.output
+    after = fresh_cli("followup", "--as-of", f"{year + 1}-05-15", "--within", "0", "--json")
+    assert f'account-{year}"' not in after.output and "account-publication" not in after.output

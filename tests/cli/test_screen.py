@@ -12,6 +12,7 @@ import typer.main
 from openpyxl import load_workbook
 
 from aktsam.cli import app
+from aktsam.screening.files import HIT_COLUMNS
 from tests.cli.conftest import Invoke
 
 
@@ -81,13 +82,18 @@ def test_screen_file_csv_to_csv_and_xlsx(cli: Invoke, tmp_path: Path) -> None:
         "matched_name",
     ]
     assert list(rows[0])[: len(required)] == required
-    assert {r["query_id"] for r in rows} == {"C-1", "C-3"}
-    assert all(float(r["score"]) >= 0.7 for r in rows)
+    # the bundled lists are past their staleness limits: WARNING rows open the file, same columns
+    notes = [r for r in rows if r["query_id"] == "WARNING"]
+    assert rows[: len(notes)] == notes and {n["list"] for n in notes} >= {"un-sc", "us-csl"}
+    hits = rows[len(notes) :]
+    assert {r["query_id"] for r in hits} == {"C-1", "C-3"}
+    assert all(float(r["score"]) >= 0.7 for r in hits)
     assert "3 parties screened" in result.output
     xlsx = tmp_path / "hits.xlsx"
     assert cli("screen-file", str(parties), "--output", str(xlsx)).exit_code == 0
     sheet = load_workbook(xlsx).active
     assert sheet is not None and sheet.max_row == len(rows) + 1
+    assert sheet.cell(row=2, column=1).value == "WARNING"
 
 
 def test_screen_file_bad_row_names_file_row_field_and_writes_nothing(
@@ -119,7 +125,8 @@ def test_screen_file_maps_columns(cli: Invoke, tmp_path: Path) -> None:
         "Firma",
     )
     assert result.exit_code == 0, result.output
-    assert {h["query_id"] for h in json.loads(out.read_text(encoding="utf-8"))} == {"1001"}
+    written = json.loads(out.read_text(encoding="utf-8"))
+    assert {h["query_id"] for h in written if h["status"] != "WARNING"} == {"1001"}
 
 
 def test_compare_pair_and_file(cli: Invoke, tmp_path: Path) -> None:
@@ -188,3 +195,35 @@ def test_every_command_has_help(cli: Invoke) -> None:
         result = cli(*args, "--help")
         assert result.exit_code == 0 and "Usage" in result.output, args
         assert "Show this message" in result.output, args
+
+
+def test_stale_lists_are_a_warning_not_just_a_date(cli: Invoke, tmp_path: Path) -> None:
+    """The bundled lists are past their limits (sources.yml): every output says so explicitly."""
+    table = cli("screen", "Hangzhou Hikvision Digital Technology Co Ltd")
+    assert table.exit_code == 0, table.output
+    assert "WARNING: list un-sc (published 2026-02-27) is" in table.stderr
+    assert "past its limit of 7 days" in table.stderr and "aktsam lists update" in table.stderr
+    output = table.output
+    assert output.index("WARNING: list un-sc") < output.index("Hits for")  # before the table
+    as_json = json.loads(cli("screen", "Hangzhou Hikvision", "--json", "--lists", "un-sc").stdout)
+    [warning] = as_json["warnings"]
+    assert warning["source"] == "un-sc" and warning["limit_days"] == 7
+    assert warning["age_days"] > 7 and warning["published"].startswith("2026-02-27")
+    assert warning["message"].startswith("list un-sc (published 2026-02-27) is")
+
+    parties = tmp_path / "parties.csv"
+    parties.write_text("id,name\nC-1,Axis Communications AB\n", encoding="utf-8")
+    out = tmp_path / "hits.csv"
+    result = cli("screen-file", str(parties), "--output", str(out), "--lists", "un-sc")
+    assert result.exit_code == 0, result.output
+    assert "WARNING: list un-sc" in result.stderr
+    with out.open(encoding="utf-8") as handle:
+        reader = csv.DictReader(handle)
+        assert reader.fieldnames == list(HIT_COLUMNS)  # the columns stay as they are
+        rows = list(reader)
+    # no hit, yet the file is not an all-clear: it says the list is stale
+    assert [(r["query_id"], r["list"], r["status"]) for r in rows] == [
+        ("WARNING", "un-sc", "WARNING")
+    ]
+    assert rows[0]["explanation"].startswith("WARNING: list un-sc (published 2026-02-27)")
+    assert rows[0]["snapshot"] == "un-sc@2026-02-27"

@@ -42,27 +42,34 @@ def _one(record: DeviceRecord, sites: SiteTable | None, ids: list[str]) -> dict[
     return report_row(result.devices[0])
 
 
-def test_uk_direction_applies_on_sensitive_sites_only(sites: SiteTable) -> None:
+def test_uk_direction_scopes_each_rule(sites: SiteTable) -> None:
+    """HCWS386: cease deployment / consider removal on sensitive sites; the core-network advice
+    everywhere. So a Hikvision camera is restricted on every site, and the action follows the site."""
     hq = _one(_rec(2, "HQ", **HIK), sites, ["uk-sensitive-sites-2022"])
-    assert hq["finding"] == "restricted here" and hq["action"] == "isolate from core network"
+    assert hq["finding"] == "restricted everywhere" and hq["action"] == "isolate from core network"
     assert hq["rule"] == "uk-sensitive-sites-2022/core-networks"
     assert hq["regimes"] == "uk-sensitive-sites-2022" and hq["sensitivity"] == "sensitive"
     vault = _one(_rec(3, "VAULT", **HIK), sites, ["uk-sensitive-sites-2022"])
     assert vault["action"] == "replace at end of life"  # no core network: isolation already met
     assert vault["rule"] == "uk-sensitive-sites-2022/cease-deployment"
     school = _one(_rec(4, "School", **HIK), sites, ["uk-sensitive-sites-2022"])
-    assert school["finding"] == "compliant" and school["action"] == "no action"
-    assert school["regimes"] == "" and school["rule"] == ""
+    assert school["finding"] == "restricted everywhere" and school["action"] == "no action"
+    assert school["regimes"] == "uk-sensitive-sites-2022" and school["rule"] == ""
+    assert "every rule is already met here" in str(school["notes"])
 
 
-def test_ndaa_889_requires_removal_everywhere(sites: SiteTable) -> None:
-    row = _one(_rec(2, "SCH", **HIK), sites, ["us-fcc-covered", "us-ndaa-889"])
+def test_ndaa_889_removal_for_huawei_purpose_question_for_hikvision(sites: SiteTable) -> None:
+    huawei = {"brand": "Huawei", "model": "C3050-10-I-P", "device_type": "camera"}
+    row = _one(_rec(2, "SCH", **huawei), sites, ["us-ndaa-889"])
     assert row["finding"] == "restricted everywhere" and row["action"] == "remove now"
     assert row["rule"] == "us-ndaa-889/889-a-1-B"
-    assert "us-fcc-covered/covered-equipment: replace at end of life" in str(row["rules"])
-    before = audit([_rec(2, "SCH", **HIK)], sites, select(bundled_regimes(), ["us-ndaa-889"]),
+    before = audit([_rec(2, "SCH", **huawei)], sites, select(bundled_regimes(), ["us-ndaa-889"]),
                    today=date(2020, 1, 1))  # fmt: skip
     assert before.devices[0].action == "remove by 2020-08-13"
+    hik = _one(_rec(3, "SCH", **HIK), sites, ["us-ndaa-889"])  # 889(f)(3)(B): purpose-limited
+    assert hik["finding"] == "to confirm" and hik["regimes"] == ""
+    assert hik["action"] == "confirm the purpose the equipment is used for"
+    assert "physical security surveillance of critical infrastructure" in str(hik["to_confirm"])
 
 
 @pytest.mark.parametrize(
@@ -116,6 +123,7 @@ def test_counts_balance_and_issues_are_carried(sites: SiteTable) -> None:
     assert result.balanced() and result.devices_in == 3
     assert result.issues == [issue]
     assert result.by_finding() == {"restricted everywhere": 1, "compliant": 1, "unknown maker": 1}
+    assert list(report_row(result.devices[0]))[-3:] == ["to_confirm", "binds", "organisation"]
     assert result.by_site()["HQ"] == {"restricted everywhere": 1, "compliant": 1}
     assert report_row(result.devices[1])["action"] == "no action"
     assert report_row(result.devices[0])["source_row"] == 2

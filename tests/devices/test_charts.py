@@ -34,7 +34,7 @@ def test_charts_sheet_matches_the_audit(tmp_path: Path) -> None:
     write_report(result, out, the_plan)
 
     makers = fleet_by_maker(result)
-    assert sum(n for _, n in makers) == len(result.devices) == 40
+    assert sum(n for _, n in makers) == len(result.devices) == 46
     restricted = restricted_by_site(result)
     assert sum(a + b for _, a, b in restricted) == sum(
         1 for d in result.devices if d.finding.startswith("restricted")

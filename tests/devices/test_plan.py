@@ -133,26 +133,34 @@ def test_example_plan_order_and_totals_by_hand() -> None:
     prices = load_prices()
     p = plan(_example(), prices, today=TODAY)
     ids = [str(r["device_id"]) for r in plan_rows(p)]
-    # isolate (HQ, sensitive + core, and DEP-009 at an unknown site: worst case) by age, HQ-011 (no date) last
-    assert ids[:7] == ["HQ-006", "HQ-008", "HQ-007", "HQ-005", "DEP-009", "HQ-010", "HQ-011"]
-    # replace at end of life: DEP (core network) before SCH/CARE (none), oldest first within each
-    assert ids[7:16] == ["DEP-007", "DEP-005", "DEP-001", "SCH-007", "SCH-002", "CARE-010",
-                         "SCH-003", "CARE-002", "CARE-003"]  # fmt: skip
-    assert ids[16] == "DEP-002" and len(ids) == 22  # warranty service last, DEP first
+    # isolate: HQ (sensitive + core), DEP-009 (unknown site: worst case) by age, HQ-011 (no date) last;
+    # HQ-014/015/016 are Uniview, Kedacom and Huawei (HCWS386: every PRC-incorporated maker)
+    assert ids[:10] == ["HQ-006", "HQ-008", "HQ-007", "HQ-005", "DEP-009", "HQ-015", "HQ-010",
+                        "HQ-016", "HQ-014", "HQ-011"]  # fmt: skip
+    # then DEP (standard site, core network): the core-network advice is not limited to sensitive sites
+    assert ids[10:14] == ["DEP-007", "DEP-005", "DEP-001", "DEP-002"]
+    # replace at end of life: SCH/CARE (no core network), oldest first
+    assert ids[14:20] == ["SCH-007", "SCH-002", "CARE-010", "SCH-003", "CARE-002", "CARE-003"]
+    assert ids[20] == "HQ-017" and len(ids) == 26  # warranty service last, HQ (sensitive) first
+    assert "SCH-011" not in ids and p.to_confirm == 1  # TP-Link: country to confirm, not planned
+    assert "CARE-011" not in ids  # Tiandy at a site without core network: nothing to do
     unit = {k: v.unit_price + v.labour for k, v in prices.prices.items()}
     cam, nvr, dvr, door = unit["camera-fixed"], unit["nvr"], unit["dvr"], unit["intercom"]
-    # by hand from the inventory: HQ-006 nvr, HQ-008 dvr (recorded), HQ-005/007/010/011 cameras
-    assert p.by_site["HQ"].cost == nvr + dvr + 4 * cam
+    other = unit["other"]
+    # by hand from the inventory: HQ-006 nvr, HQ-008 dvr (recorded), HQ-005/007/010/011/014/015/016
+    # cameras, HQ-017 a switch (priced as other)
+    assert p.by_site["HQ"].cost == nvr + dvr + 7 * cam + other
     assert p.by_site["SCH"].cost == 5 * cam + dvr  # SCH-001/002/003/005/007 cameras, SCH-010 dvr
     assert p.by_site["DEP"].cost == 3 * cam + nvr  # DEP-001/002/005, DEP-007 nvr
     assert p.by_site["Depot Annex"].cost == cam
     assert p.by_site["CARE"].cost == 4 * cam + door  # CARE-001 is the intercom
-    assert p.by_regime["uk-sensitive-sites-2022"].cost == nvr + dvr + 5 * cam  # the 7 isolations
-    assert p.by_regime["example-org-policy"].devices == 15
-    assert p.total.cost == 2 * nvr + 2 * dvr + door + 17 * cam == Decimal("11050")
+    assert p.by_regime["uk-sensitive-sites-2022"].cost == 2 * nvr + dvr + 11 * cam  # 14 isolations
+    assert p.by_regime["example-org-policy"].devices == 12
+    assert p.total.cost == 2 * nvr + 2 * dvr + door + 20 * cam + other == Decimal("12850")
     assert sum(t.cost for t in p.by_year.values()) == p.total.cost
-    # 2026: the 7 isolations, DEP-007 and SCH-007 (end of life passed), SCH-010 and CARE-008 (warranty)
-    assert p.by_year["2026"].devices == 11 and p.by_year["2026"].cost == 2 * nvr + 2 * dvr + 7 * cam
+    # 2026: the 14 isolations, SCH-007 (end of life passed), SCH-010 and CARE-008 (warranty)
+    assert p.by_year["2026"].devices == 17
+    assert p.by_year["2026"].cost == 2 * nvr + 2 * dvr + 13 * cam
     assert p.total.unpriced == 0
 
 

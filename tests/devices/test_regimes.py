@@ -19,6 +19,12 @@ title: My policy
 authority: Me
 source: https://example.org/policy
 date: 2025-01-01
+jurisdiction: my organisation
+binds:
+  capacities: [own-policy]
+  text: Binds us once adopted.
+  source: board minutes 2025-01-01
+limits: [Our own rule, not law.]
 scope: everywhere
 makers: [hikvision]
 rules:
@@ -49,17 +55,88 @@ def test_bundled_regimes_cite_official_sources() -> None:
     assert fcc.date == date(2021, 3, 12) and fcc.scope == "everywhere"
     assert {"huawei", "zte", "hytera", "hikvision", "dahua"} == set(fcc.makers) == set(ndaa.makers)
     assert "publ232" in ndaa.source and ndaa.rules_of("remove-by")[0].by == date(2020, 8, 13)
-    assert uk.source.startswith(
-        "https://www.gov.uk/government/news/security-update-on-surveillance"
-    )
+    assert "hcws386" in uk.source and "security-update-on-surveillance-equipment" in uk.binds.source
     assert uk.date == date(2022, 11, 24) and uk.scope == "sensitive"
-    assert uk.applies_at("sensitive") and not uk.applies_at("standard")
-    assert {r.kind for r in uk.rules} == {
-        "no-new-deployment",
-        "no-core-network",
-        "consider-removal",
+    assert uk.applies_at("sensitive") and uk.applies_at("standard")  # the core-network advice
+    assert {r.id: r.scope for r in uk.rules} == {
+        "cease-deployment": "sensitive",
+        "core-networks": "everywhere",
+        "consider-removal": "sensitive",
     }
     assert regimes["example-org-policy"].example and not uk.example
+
+
+def test_uk_direction_covers_every_prc_maker_and_asks_where_open() -> None:
+    """HCWS386: 'produced by companies subject to the National Intelligence Law of the PRC'."""
+    uk = bundled_regimes()["uk-sensitive-sites-2022"]
+    assert uk.countries == ("CN",)
+    for maker in ("hikvision", "dahua", "uniview", "kedacom", "huawei", "tiandy"):
+        assert uk.coverage(maker) == ("covered", None), maker
+    status, question = uk.coverage("tp-link")  # two registrants, US and CN: country left blank
+    assert status == "to confirm" and question is not None
+    assert question.what == "the maker's country of incorporation"
+    assert uk.coverage("axis") == ("none", None)
+    assert uk.equipment is not None and "camera" in uk.equipment.device_types
+    assert uk.binds.capacities == ("uk-central-government-department",)
+    assert uk.binds.may_apply == ("uk-public-body-other",)
+    assert any("Hong Kong or Macau" in limit for limit in uk.limits)
+
+
+def test_uk_direction_leaves_hong_kong_and_foreign_subsidiaries_open() -> None:
+    base = makers()
+    extra = {
+        "hk-cam": Maker("hk-cam", "HK Cam", "HK", None, "test", "2026-12-07"),
+        "uniview-nl": Maker("uniview-nl", "Uniview NL", "NL", "uniview", "test", "2026-12-07"),
+        "hik-gb": Maker("hik-gb", "Hikvision GB", "GB", "hikvision", "test", "2026-12-07"),
+    }
+    table = MakerTable({**base.makers, **extra}, {}, {})
+    uk = load_regime(regimes_module.REGIMES_DIR / "uk-sensitive-sites-2022.yml", table)
+    for maker in extra:
+        status, question = uk.coverage(maker)
+        assert status == "to confirm" and question is not None, maker
+    assert "Hong Kong or Macau" in uk.to_confirm["hk-cam"].why
+    assert "subsidiary" in uk.to_confirm["hik-gb"].what
+    fcc = load_regime(regimes_module.REGIMES_DIR / "us-fcc-covered.yml", table)
+    assert fcc.coverage("hik-gb")[0] == "to confirm"  # a Hikvision subsidiary: purpose-limited
+    assert fcc.coverage("hk-cam") == ("none", None)  # the list names its makers; no country test
+
+
+def test_us_regimes_say_whom_they_bind_and_their_limits() -> None:
+    regimes = bundled_regimes()
+    fcc, ndaa = regimes["us-fcc-covered"], regimes["us-ndaa-889"]
+    assert fcc.territory == ("US",) and "United States" in fcc.jurisdiction
+    assert set(fcc.binds.capacities) == {"us-fcc-equipment-authorisation", "us-usf-recipient"}
+    assert {r.kind for r in fcc.rules} == {"no-new-authorisation", "no-usf-support"}
+    assert not fcc.rules_of("no-new-deployment") and not fcc.rules_of("remove-by")
+    for maker in ("hikvision", "dahua", "hytera"):
+        assert fcc.coverage(maker)[0] == "to confirm" and ndaa.coverage(maker)[0] == "to confirm"
+    assert fcc.coverage("huawei") == ("covered", None) == ndaa.coverage("zte")
+    assert {"us-executive-agency", "us-federal-contractor"} <= set(ndaa.binds.capacities)
+    text = " ".join(ndaa.limits) + " ".join(r.text for r in ndaa.rules)
+    for term in ("substantial or essential component", "backhaul, roaming or interconnection",
+                 "cannot route or redirect user data", "waiver", "FAR 52.204-24/-25"):  # fmt: skip
+        assert term in text, term
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "field"),
+    [
+        ("jurisdiction: my organisation\n", "", "jurisdiction"),
+        ("  capacities: [own-policy]\n", "", "binds.capacities"),
+        ("capacities: [own-policy]", "capacities: [ruler-of-the-world]", "binds.capacities"),
+        ("  text: Binds us once adopted.\n", "", "binds.text"),
+        ("  source: board minutes 2025-01-01\n", "", "binds.source"),
+        ("limits: [Our own rule, not law.]\n", "", "limits"),
+        ("scope: everywhere\nmakers", "scope: everywhere\nterritory: [USA]\nmakers", "territory"),
+        ("text: Remove them.}", "text: Remove them., scope: nowhere}", "rules[0].scope"),
+    ],
+)
+def test_regime_terms_are_required(tmp_path: Path, old: str, new: str, field: str) -> None:
+    assert old in GOOD
+    path = _write(tmp_path, GOOD.replace(old, new))
+    with pytest.raises(ReferenceDataError) as caught:
+        load_regime(path)
+    assert caught.value.field == field and caught.value.file == str(path)
 
 
 def test_user_regime_loads(tmp_path: Path) -> None:

@@ -61,8 +61,8 @@ def test_html_figures_are_the_audits(example: tuple[AuditResult, Plan]) -> None:
     page = _page(render_html(result, the_plan))
     assert page.xpath("//script") == [] and page.xpath("//link|//img|//*[@src]") == []
     assert _text(page.get_element_by_id("audit-date")) == "2026-11-25"
-    assert _text(page.get_element_by_id("devices-in")) == "40"
-    assert _text(page.get_element_by_id("devices-out")) == "40"
+    assert _text(page.get_element_by_id("devices-in")) == "46"
+    assert _text(page.get_element_by_id("devices-out")) == "46"
     assert _text(page.get_element_by_id("issues-count")).startswith(str(len(result.issues)))
     regimes = [row[0].split()[0] for row in _body_rows(page, "regimes")]
     assert regimes == ["uk-sensitive-sites-2022", "example-org-policy"]
@@ -70,8 +70,8 @@ def test_html_figures_are_the_audits(example: tuple[AuditResult, Plan]) -> None:
 
     by_finding = {row[0]: int(row[1]) for row in _body_rows(page, "by-finding")}
     assert by_finding == {f: result.by_finding()[f] for f in FINDINGS}
-    assert by_finding == {"restricted everywhere": 22, "restricted here": 0, "compliant": 16,
-                          "unknown maker": 2}  # fmt: skip
+    assert by_finding == {"restricted everywhere": 27, "restricted here": 0, "to confirm": 1,
+                          "compliant": 16, "unknown maker": 2}  # fmt: skip
     by_site = {row[0]: [int(n) for n in row[1:]] for row in _body_rows(page, "by-site")}
     assert by_site == {
         site: [counts[f] for f in FINDINGS] + [sum(counts.values())]
@@ -79,7 +79,7 @@ def test_html_figures_are_the_audits(example: tuple[AuditResult, Plan]) -> None:
     }
 
     plan_rows = _body_rows(page, "plan-lines")
-    assert len(plan_rows) == len(the_plan.lines) == 22
+    assert len(plan_rows) == len(the_plan.lines) == 26
     assert [row[1] for row in plan_rows] == [
         line.device.record.device_id for line in the_plan.lines
     ]
@@ -93,7 +93,7 @@ def test_html_figures_are_the_audits(example: tuple[AuditResult, Plan]) -> None:
     assert "not a quote" in _text(page.get_element_by_id("prices-note"))
 
     devices = _body_rows(page, "devices-table")
-    assert len(devices) == 40
+    assert len(devices) == 46
     header = [_text(th) for th in page.xpath('//table[@id="devices-table"]/thead//th')]
     assert header[0] == "device_id" and "evidence" in header and "notes" in header
     assert len(_body_rows(page, "errors-table")) == len(result.issues) == 5
@@ -120,7 +120,7 @@ def test_html_charts_draw_the_chart_data(example: tuple[AuditResult, Plan]) -> N
     assert _values(page, "chart-cost-by-year") == cost_by_year(the_plan)
     # the figures are written out, not only drawn: the maker share and every year's cost
     fleet = _text(page.xpath('//*[@id="chart-fleet-by-maker"]')[0])
-    assert f"{makers[0][1]} ({100 * makers[0][1] / 40:.1f}%)" in fleet
+    assert f"{makers[0][1]} ({100 * makers[0][1] / 46:.1f}%)" in fleet
     costs = _text(page.xpath('//*[@id="chart-cost-by-year"]')[0])
     assert all(f"{c:,.0f} GBP" in costs for _, c in cost_by_year(the_plan))
 
@@ -238,7 +238,7 @@ def test_long_tables_are_cut_with_a_note_and_restricted_devices_first(
     page = _page(render_html(result, the_plan))
     devices = _body_rows(page, "devices-table")
     assert len(devices) == 10
-    assert "10 of 40 devices" in _text(page.get_element_by_id("devices-cut"))
+    assert "10 of 46 devices" in _text(page.get_element_by_id("devices-cut"))
     findings = [d.finding for d in result.devices]
     restricted = findings.count("restricted everywhere")
     assert restricted >= 10  # so every shown row must be one of them

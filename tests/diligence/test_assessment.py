@@ -275,3 +275,85 @@ def test_a_strong_asset_freeze_match_is_critical(screener: Screener) -> None:
     a = _assess(screener, "t-melli-strong")
     assert a.factor("lists.blocking") is not None and a.level == "critical"
     assert "blocking-sanctions" in a.floors
+
+
+# --- dated ownership tests and the BIS Affiliates Rule (lists/data/ownership_rules.yml) ----------
+
+TODAY = date(2026, 12, 7)
+
+
+@pytest.fixture(scope="module")
+def cetc52(screener: Screener) -> str:
+    """An Entity List party (presumption of denial) owning three subsidiaries: 60 %, 49 %, share unknown."""
+    store = screener.store
+    add_party(store, "t-cetc52", "China Electronics Technology Group Corporation 52nd Research Institute",
+              actor=ACTOR, country="CN", roles=["owner"])  # fmt: skip
+    for pid, name, share in (("t-aff60", "Hangzhou Example Optics Co., Ltd.", 60.0),
+                             ("t-aff49", "Ningbo Example Sensors Co., Ltd.", 49.0),
+                             ("t-affunk", "Suzhou Example Vision Co., Ltd.", None)):  # fmt: skip
+        add_party(store, pid, name, actor=ACTOR, country="CN")
+        add_relation(store, "t-cetc52", pid, "owns", share=share, actor=ACTOR)
+    return "t-cetc52"
+
+
+def test_affiliates_rule_in_force_on_today_makes_a_60_percent_subsidiary_licence_required(
+    screener: Screener, cetc52: str
+) -> None:
+    a = _assess(screener, "t-aff60", as_of=TODAY)
+    factor = a.factor("ownership.affiliates-rule")
+    assert factor is not None and factor.points == 25, [(f.rule, f.points) for f in a.factors]
+    assert "t-cetc52 60 % = 60 % ≥ 50 % (BIS Affiliates Rule, aggregated)" in factor.explanation
+    assert "Presumption of denial" in factor.explanation
+    assert "could not be checked at the source on 2026-12-07" in factor.explanation
+    assert factor.path == ("t-cetc52", "t-aff60") and factor.entity_ids
+    assert a.level in ("medium", "high") and rederive(a) == (a.score, a.level)
+
+
+def test_affiliates_rule_suspended_on_the_date_is_shown_with_the_date_it_would_apply(
+    screener: Screener, cetc52: str
+) -> None:
+    a = _assess(screener, "t-aff60", as_of=date(2026, 3, 1))
+    assert a.factor("ownership.affiliates-rule") is None
+    factor = a.factor("ownership.affiliates-suspended")
+    assert factor is not None and factor.points == 0
+    assert "would apply from 2026-11-10" in factor.explanation
+    during = _assess(screener, "t-aff60", as_of=date(2025, 10, 15))
+    assert during.factor("ownership.affiliates-rule") is not None
+
+
+def test_affiliates_rule_49_percent_is_not_captured_and_unknown_share_is_red_flag_29(
+    screener: Screener, cetc52: str
+) -> None:
+    below = _assess(screener, "t-aff49", as_of=TODAY)
+    assert not [f for f in below.factors if f.rule.startswith("ownership.affiliates")]
+    unknown = _assess(screener, "t-affunk", as_of=TODAY)
+    factor = unknown.factor("ownership.affiliates-red-flag")
+    assert factor is not None and factor.points == 20
+    assert "share unknown: t-cetc52" in factor.explanation and "Red Flag 29" in factor.explanation
+    assert "not a clear" in factor.explanation
+
+
+def test_ofac_finding_shows_which_test_and_the_arithmetic(screener: Screener) -> None:
+    store = screener.store
+    add_party(store, "t-melli2", "Bank Melli Iran", actor=ACTOR, country="IR", roles=["owner"])
+    add_party(store, "t-sub-arith", "Sorlys Handel AS", actor=ACTOR, country="NO")
+    add_relation(store, "t-melli2", "t-sub-arith", "owns", share=50, actor=ACTOR)
+    a = _assess(screener, "t-sub-arith", as_of=TODAY)
+    owned = a.factor("ownership.owned-by-blocked")
+    assert owned is not None and a.level == "critical"
+    assert "US: t-melli2 50 % = 50 % ≥ 50 % (OFAC 50 Percent Rule" in owned.explanation
+    assert (
+        "test applied: OFAC 50 Percent Rule (Revised Guidance of 13 Aug 2014): 50 % or more"
+        in owned.explanation
+    )
+
+
+def test_blocked_owner_with_a_blank_share_is_never_read_as_zero(screener: Screener) -> None:
+    store = screener.store
+    add_party(store, "t-melli3", "Bank Melli Iran", actor=ACTOR, country="IR", roles=["owner"])
+    add_party(store, "t-sub-blank", "Vestlys Handel AS", actor=ACTOR, country="NO")
+    add_relation(store, "t-melli3", "t-sub-blank", "owns", share=None, actor=ACTOR)
+    a = _assess(screener, "t-sub-blank", as_of=TODAY)
+    factor = a.factor("ownership.blocked-unknown-share")
+    assert factor is not None and factor.points == 20 and "never read as 0 %" in factor.explanation
+    assert a.factor("ownership.blocked-minority") is None

@@ -12,11 +12,19 @@ from aktsam.diligence.ownership import (
     Edge,
     OwnershipFinding,
     OwnershipGraph,
+    affiliates_holdings,
+    apply_test,
     eu_owned_or_controlled_2024,
     eu_uk_owned_or_controlled,
     ofac_50_percent,
     risk_reach,
     upstream,
+)
+from aktsam.lists.ownership_rules import (
+    Listing,
+    OwnershipTest,
+    affiliates_finding,
+    ownership_test_on,
 )
 from aktsam.store import Store
 from aktsam.store.schema import PartyRow, RelationRow
@@ -259,3 +267,109 @@ def test_from_session_keeps_relations_in_force(store: Store) -> None:
         graph = OwnershipGraph.from_session(session, as_of=date(2026, 1, 1))
     assert {(e.source, e.target) for e in graph.edges} == {("sdn", "co")}
     assert ids(ofac_50_percent(graph, {"sdn"})) == {"co"}
+
+
+# --- dated tests (lists/data/ownership_rules.yml) -----------------------------------------------
+
+
+def _test(jurisdiction: str, on: date = date(2026, 12, 7)) -> OwnershipTest:
+    found = ownership_test_on(jurisdiction, on)
+    assert found is not None
+    return found
+
+
+def test_eu_2024_aggregates_two_designated_owners_and_shows_the_sum() -> None:
+    graph = g(("x", "co", "owns", 30.0), ("y", "co", "owns", 25.0))
+    result = apply_test(graph, {"x", "y"}, _test("EU"))
+    found = result.finding("co")
+    assert found is not None and found.rule == "eu-best-practices-2024" and found.share == 55.0
+    assert "x 30 % + y 25 % = 55 % ≥ 50 %" in found.explanation
+    assert "aggregated" in found.explanation
+    # before 3 July 2024 the EU test was "more than 50 %": exactly 50 % was not owned
+    half = g(("x", "co", "owns", 25.0), ("y", "co", "owns", 25.0))
+    assert apply_test(half, {"x", "y"}, _test("EU", date(2024, 7, 2))).findings == ()
+    assert apply_test(half, {"x", "y"}, _test("EU")).finding("co") is not None
+
+
+def test_uk_does_not_add_up_two_designated_persons_but_names_the_near_miss() -> None:
+    graph = g(("x", "co", "owns", 30.0), ("y", "co", "owns", 30.0))
+    result = apply_test(graph, {"x", "y"}, _test("UK"))
+    assert result.findings == ()
+    assert "x 30 % + y 30 % = 60 % > 50 % only if added up" in result.near_misses["co"]
+    assert "joint arrangement" in result.near_misses["co"]
+    exactly = apply_test(g(("x", "co", "owns", 50.0)), {"x"}, _test("UK"))
+    assert exactly.findings == ()  # more than 50 %
+    one = apply_test(g(("x", "co", "owns", 50.5)), {"x"}, _test("UK"))
+    found = one.finding("co")
+    assert found is not None and "x: x 50.5 % = 50.5 % > 50 %" in found.explanation
+
+
+def test_ofac_dated_test_matches_the_50_percent_rule_and_ignores_control() -> None:
+    graph = g(
+        ("sdn", "mid", "owns", 50.0), ("mid", "leaf", "owns", 50.0), ("sdn", "c", "controls", None)
+    )
+    result = apply_test(graph, {"sdn"}, _test("US"))
+    assert (
+        {f.party for f in result.findings}
+        == ids(ofac_50_percent(graph, {"sdn"}))
+        == {"mid", "leaf"}
+    )
+    leaf = result.finding("leaf")
+    assert leaf is not None and leaf.path == ("sdn", "mid", "leaf")
+    assert "mid 50 % = 50 % ≥ 50 % (OFAC 50 Percent Rule" in leaf.explanation
+
+
+def test_a_blank_share_is_unknown_never_zero() -> None:
+    graph = g(
+        ("sdn", "co", "owns", None), ("sdn", "mid", "owns", 60.0), ("mid", "co", "owns", None)
+    )
+    result = apply_test(graph, {"sdn"}, _test("US"))
+    assert result.finding("co") is None
+    assert dict(result.unknown["co"]) == {"sdn": ("sdn",), "mid": ("sdn", "mid")}
+
+
+# --- BIS Affiliates Rule holdings ---------------------------------------------------------------
+
+EL = Listing(
+    "EL", "us-csl:el", "Listed Co", "All items subject to the EAR.", "Presumption of denial."
+)
+MEU = Listing("MEU", "us-csl:meu", "Military Co", "Supp. 2 items", "see §744.21(e)")
+
+
+def test_affiliates_indirect_chain_through_a_captured_entity() -> None:
+    graph = g(("el", "mid", "owns", 60.0), ("mid", "party", "owns", 50.0), ("el", "other", "owns", 40.0),
+              ("other", "party2", "owns", 100.0))  # fmt: skip
+    [holding] = affiliates_holdings(graph, {"el": (EL,)}, "party")
+    assert (holding.holder, holding.share, holding.listings, holding.path) == (
+        "mid",
+        50.0,
+        (EL,),
+        ("el", "mid"),
+    )
+    found = affiliates_finding([holding], on=date(2026, 12, 7), party_country="CN")
+    assert found.outcome == "licence-required"
+    assert affiliates_holdings(graph, {"el": (EL,)}, "party2") == []  # 40 % does not pass through
+
+
+def test_affiliates_aggregate_of_two_listed_owners_carries_both_listings() -> None:
+    graph = g(
+        ("el", "mid", "owns", 30.0), ("meu", "mid", "owns", 20.0), ("mid", "party", "owns", 100.0)
+    )
+    [holding] = affiliates_holdings(graph, {"el": (EL,), "meu": (MEU,)}, "party")
+    assert holding.listings == (EL, MEU)
+    found = affiliates_finding([holding], on=date(2026, 12, 7), party_country="AE")
+    assert found.outcome == "licence-required" and found.strictest == (EL,)
+
+
+def test_affiliates_unknown_share_is_kept_as_none() -> None:
+    graph = g(("el", "party", "owns", None))
+    [holding] = affiliates_holdings(graph, {"el": (EL,)}, "party")
+    assert holding.share is None
+    assert (
+        affiliates_finding([holding], on=date(2026, 12, 7), party_country="CN").outcome
+        == "red-flag"
+    )
+    assert (
+        affiliates_finding([holding], on=date(2026, 6, 1), party_country="CN").outcome
+        == "suspended"
+    )

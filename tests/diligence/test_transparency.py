@@ -1,9 +1,16 @@
-"""The annual account (åpenhetsloven § 5): every figure recounted from the register, changes since last
-year, the HTML's headings and signature block, the PDF, and the second template."""
+"""The annual account (åpenhetsloven § 5): every figure recounted from the register, § 5 b as impacts on
+people (actual apart from risks, compliance facts left out), changes since last year, the HTML's headings
+and signature block, the PDF, the second template, and the publication rule (no paths, no internal notes)."""
 
 from __future__ import annotations
 
+import csv
+import dataclasses
 import datetime as dt
+import json
+import re
+import shutil
+import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -14,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from aktsam.diligence import transparency as tr
 from aktsam.diligence.demo import example_dir, load_demo
+from aktsam.diligence.publication import PublicationPolicy, leak, policy_from_dict
 from aktsam.errors import InputError
 from aktsam.store import Store
 from aktsam.store.schema import (
@@ -76,7 +84,8 @@ def populate(session: Session) -> None:
     for party in session.scalars(sa.select(PartyRow)):
         party.created_at = at(d("2025-01-15"))
     for row in session.scalars(sa.select(EvidenceRow)):
-        row.added_at = at(d("2026-02-01") if row.id in ("EV-0016", "EV-0018") else d("2025-03-01"))
+        in_2026 = row.id in ("EV-0016", "EV-0018", "EV-0019")
+        row.added_at = at(d("2026-02-01") if in_2026 else d("2025-03-01"))
     session.add_all(
         [
             _assessment("hikvision", "2025-06-01", "medium", 40, ["EV-0001"]),
@@ -147,6 +156,25 @@ def account(filled: Store, profile: tr.Profile) -> tr.TransparencyAccount:
 # --- independent recounts (plain SQL, not the module's functions) -----------------------------------------------
 
 
+def _impact_topics() -> set[str]:
+    path = Path(tr.__file__).parent / "data" / "impacts.csv"
+    with path.open(encoding="utf-8") as handle:
+        return {
+            r["key"].removeprefix("topic:")
+            for r in csv.DictReader(handle)
+            if r["key"].startswith("topic:") and r["impact"] != "none"
+        }
+
+
+IMPACT_TOPICS = _impact_topics()
+PUBLIC_KINDS = {"list-hit", "regime", "ngo-report", "public-body", "council-on-ethics", "media"}
+
+
+def publishable(row: EvidenceRow) -> bool:
+    """The publication rule, restated: public-source kinds, or named in the demo profile (EV-0019)."""
+    return row.kind in PUBLIC_KINDS or row.id == "EV-0019"
+
+
 def recount(store: Store, year: int) -> dict[str, int]:
     start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
     with store.session() as s:
@@ -184,9 +212,17 @@ def recount(store: Store, year: int) -> dict[str, int]:
         for p in high | adverse_parties:
             if p in latest:
                 for f in latest[p].factors:
-                    risk_evidence |= set(f["evidence_ids"])
-        risk_evidence |= {e.id for e in adverse}
-        cited = risk_evidence | {e for r in decisions for e in r.evidence_ids}
+                    if f.get("points", 1):
+                        risk_evidence |= set(f["evidence_ids"])
+        risk_evidence |= {e.id for e in adverse if e.party_id}
+        rows = {e.id: e for e in s.scalars(sa.select(EvidenceRow))}
+        impact_evidence = {
+            e for e in risk_evidence
+            if rows[e].stance == "adverse" and (rows[e].topic or "").removeprefix("actual:")
+            in IMPACT_TOPICS
+        }  # fmt: skip
+        decision_evidence = {e for r in decisions for e in r.evidence_ids}
+        cited = {e for e in impact_evidence | decision_evidence if publishable(rows[e])}
     return {
         "parties": len(parties),
         "suppliers": sum(1 for p in parties if "supplier" in p.roles),
@@ -240,7 +276,9 @@ def test_figures_have_the_expected_values(account: tr.TransparencyAccount) -> No
         2,
         1,
     )
-    assert f.adverse_evidence == 2  # EV-0016 and EV-0018 were registered in 2026
+    assert f.adverse_evidence == 3  # EV-0016, EV-0018 and EV-0019 were registered in 2026
+    assert (f.impacts_actual, f.impacts_significant_risk, f.impacts_other_risk) == (1, 2, 1)
+    assert f.evidence_cited == 6
     assert f.decisions == 2 and dict(f.decisions_by_kind) == {
         "stop-new-purchases": 1,
         "wind-down": 1,
@@ -254,24 +292,88 @@ def test_figures_have_the_expected_values(account: tr.TransparencyAccount) -> No
     assert (account.period_start, account.period_end) == (d("2026-01-01"), d("2026-12-31"))
 
 
-def test_risks_name_parties_evidence_and_sources(account: tr.TransparencyAccount) -> None:
-    by_party = {r.party_id: r for r in account.risks}
-    # high/critical at year end, plus parties with adverse evidence registered in 2026
-    assert set(by_party) == {"urumqi-psb", "hikvision", "silkroute"}
-    assert [r.party_id for r in account.risks][:2] == [
-        "urumqi-psb",
-        "hikvision",
-    ]  # most severe first
-    assert by_party["hikvision"].level == "high"
-    assert by_party["hikvision"].evidence_ids == ("EV-0001", "EV-0004", "EV-0016")
-    assert by_party["hikvision"].factors == ("List hit",)  # factors with no points are left out
-    assert by_party["silkroute"].level is None and not by_party["silkroute"].significant
-    cited = {e for r in account.risks for e in r.evidence_ids} | {
+def test_5b_describes_impacts_on_people_actual_apart_from_risks(
+    account: tr.TransparencyAccount,
+) -> None:
+    items = [(i.kind, i.party_id, i.impact, i.significant) for i in account.impacts]
+    assert items == [
+        ("actual", "kabelvest", "working-conditions", True),  # EV-0019: actual:working-conditions
+        ("risk", "urumqi-psb", "surveillance", True),  # critical at year end
+        ("risk", "hikvision", "surveillance", True),  # high at year end
+        ("risk", "silkroute", "end-use", False),  # adverse evidence in 2026, never assessed
+    ]
+    actual, urumqi, hikvision, silkroute = account.impacts
+    assert actual.description.startswith("Brudd på anstendige arbeidsforhold")
+    assert "Kabelservice Vest AS" in actual.description and "art. 7" in actual.rights
+    assert "masseovervåking" in hikvision.description
+    assert "gjennom innkjøp fra leverandøren Hangzhou Hikvision" in hikvision.description
+    assert "sluttbrukeren Urumqi Municipal Public Security Bureau" in urumqi.description
+    # the Entity List row (its stated ground: human rights) is cited; EV-0004 (FCC, security) is not an
+    # impact on people, and EV-0016 (own audit) is internal: counted, not cited
+    assert hikvision.evidence_ids == ("EV-0001",) and hikvision.internal_sources == 1
+    assert urumqi.evidence_ids == ("EV-0003", "EV-0010")
+    assert silkroute.evidence_ids == () and silkroute.internal_sources == 1  # EV-0018 internal
+    text = " ".join(i.description + i.rights for i in account.impacts)
+    for compliance in ("List hit", "Restriction regimes", "export-control", "FCC", "security"):
+        assert compliance not in text
+    assert account.actual_impacts == (actual,)
+    assert account.significant_risks == (urumqi, hikvision)
+    assert account.other_risks == (silkroute,)
+    cited = {e for i in account.impacts for e in i.evidence_ids} | {
         e for x in account.decisions for e in x.evidence_ids
     }
-    assert {s.id for s in account.sources} == cited
-    assert all(s.title for s in account.sources)
+    assert {s.id for s in account.sources} == cited == {
+        "EV-0001", "EV-0002", "EV-0003", "EV-0006", "EV-0010", "EV-0019"
+    }  # fmt: skip
+    assert set(account.internal.withheld) == {"EV-0016", "EV-0018"}
     assert account.figures.evidence_cited == len(cited)
+
+
+def test_compliance_findings_alone_are_not_an_impact(store: Store, profile: tr.Profile) -> None:
+    """A party rated high for an export-control listing only is not dressed up as an impact on people:
+    it stays out of § 5 b, is noted for review, and is published (outside § 5 b) only if chosen."""
+    with store.session() as s:
+        s.add(PartyRow(id="acme", name="Acme Export Ltd", kind="company", roles=["supplier"],
+                       country="CN", region=None, sector=None, end_user_type=None, aliases=[],
+                       identifiers={}, website=None, notes="internal: ask Bob",
+                       created_at=at(d("2026-01-02")), updated_at=at(d("2026-01-02"))))  # fmt: skip
+        s.flush()
+        s.add(EvidenceRow(id="EV-9001", party_id="acme", kind="list-hit", topic="export-control",
+                          stance="adverse", title="Entity List addition (trade)", publisher="BIS",
+                          url="https://example.org/el", published=d("2026-01-01"), author=None,
+                          quote=None, added_by="t", added_at=at(d("2026-01-05"))))  # fmt: skip
+        s.add(AssessmentRow(party_id="acme", assessed_at=at(d("2026-02-01")), assessed_by="t",
+                            as_of=d("2026-02-01"), level="high", score=60, method="test",
+                            factors=[{"name": "List hit: export-control / trade restriction",
+                                      "rule": "lists.trade-restriction", "points": 60,
+                                      "evidence_ids": ["EV-9001"]}], review_on=None))  # fmt: skip
+    account = tr.build_account(store, year=YEAR, profile=profile)
+    assert account.impacts == () and account.compliance == ()
+    assert [(c.party_id, c.grounds) for c in account.internal.compliance] == [
+        ("acme", ("export-control", "List hit: export-control / trade restriction"))
+    ]
+    html = tr.render_html(account)
+    assert "Acme Export Ltd" not in html and "EV-9001" not in html
+    assert "Ingen negative konsekvenser eller risikoer for mennesker" in html
+    assert any("Acme Export Ltd: compliance findings only" in n for n in tr.internal_notes(account))
+    chosen = dataclasses.replace(
+        profile, publication=PublicationPolicy(fields=frozenset({"compliance-risks"}))
+    )
+    published = tr.build_account(store, year=YEAR, profile=chosen)
+    html = tr.render_html(published)
+    section = html[html.index('id="compliance"') :]
+    assert "Acme Export Ltd" in section and "ikke § 5 b" in section
+    assert "Acme Export Ltd" not in html[html.index('id="s5b"') : html.index('id="compliance"')]
+
+
+def test_unknown_topic_is_set_apart_not_dropped(store: Store, profile: tr.Profile) -> None:
+    load_demo(store, actor="test")
+    with store.session() as s:
+        s.add(EvidenceRow(id="EV-9002", party_id="dahua", kind="media", topic="land-grab",
+                          stance="adverse", title="t", publisher="p", url=None, published=None,
+                          author=None, quote=None, added_by="t", added_at=at(d("2026-03-01"))))  # fmt: skip
+    account = tr.build_account(store, year=YEAR, profile=profile)
+    assert any(n.startswith("EV-9002") and "land-grab" in n for n in account.internal.unclassified)
 
 
 def test_decisions_and_actions(account: tr.TransparencyAccount) -> None:
@@ -280,10 +382,12 @@ def test_decisions_and_actions(account: tr.TransparencyAccount) -> None:
     assert wind_down.service_until == d("2028-12-31")
     assert [a.title for a in account.actions_done] == ["Tell customers"]
     assert account.actions_done[0].result == "18 customers told"
+    # the demo profile publishes action results, not owners (publication.fields)
     assert {(a.title, a.owner, a.overdue) for a in account.actions_open} == {
-        ("Replace recorders", "service", True),
-        ("Check stock", "purchasing", False),
+        ("Replace recorders", None, True),
+        ("Check stock", None, False),
     }
+    assert all(x.decided_by is None and x.approved_by is None for x in account.decisions)
 
 
 def test_changes_since_last_year(account: tr.TransparencyAccount) -> None:
@@ -293,7 +397,9 @@ def test_changes_since_last_year(account: tr.TransparencyAccount) -> None:
     assert [(x.party_id, x.previous, x.current) for x in c.no_longer_high_risk] == [
         ("dahua", "high", "medium")
     ]
-    assert {x.party_id for x in c.level_changes} == {"hikvision", "dahua", "urumqi-psb", "axis"}
+    # axis (not assessed -> low) is named in no § 5 b item this year or last: counted, not named
+    assert {x.party_id for x in c.level_changes} == {"hikvision", "dahua", "urumqi-psb"}
+    assert c.figure("assessed_parties").delta == 2  # axis and urumqi-psb assessed in 2026
     assert [(x.party_id, x.previous_kind, x.current_kind) for x in c.decision_changes] == [
         ("hikvision", "engage", "wind-down")
     ]
@@ -334,13 +440,12 @@ def test_second_template_and_unknown_template(account: tr.TransparencyAccount) -
     assert set(tr.TEMPLATES) >= {"transparency-no", "lksg-style"}
     html = tr.render_html(account, template="lksg-style")
     assert "LkSG-style outline" in html and "Risk analysis" in html and "Urumqi" in html
+    assert "Actual impact: Breach of decent working conditions" in html
     with pytest.raises(tr.TransparencyError, match="unknown template"):
         tr.render_html(account, template="nope")
 
 
 def test_json_is_plain_data(account: tr.TransparencyAccount) -> None:
-    import json
-
     data = tr.to_dict(account)
     text = json.dumps(data)
     assert data["year"] == YEAR and data["publish_by"] == "2027-06-30"
@@ -351,8 +456,10 @@ def test_json_is_plain_data(account: tr.TransparencyAccount) -> None:
 def test_empty_register_gives_zero_figures(store: Store, profile: tr.Profile) -> None:
     account = tr.build_account(store, year=YEAR, profile=profile)
     assert set(account.figures.flat().values()) == {0}
-    assert account.risks == () and account.sources == ()
-    assert "Ingen vesentlige risikoer" in tr.render_html(account)
+    assert account.impacts == () and account.sources == ()
+    html = tr.render_html(account)
+    assert "Ingen negative konsekvenser eller risikoer for mennesker ble registrert i 2026" in html
+    assert "Registeret har ingen dokumentasjon av faktiske negative konsekvenser" in html
 
 
 def test_profile_errors_name_the_field(tmp_path: Path) -> None:
@@ -375,3 +482,147 @@ def test_profile_errors_name_the_field(tmp_path: Path) -> None:
 def test_year_out_of_range() -> None:
     with pytest.raises(InputError, match="year"):
         tr.year_bounds(10)
+
+
+# --- the publication rule: what the published account must not contain -----------------------------------------
+
+URL = re.compile(r"(?:https?://|mailto:)[^\s\"'<>]+")
+PATHS = re.compile(
+    r"(?<![\w.:/<-])/(?:[\w.@~+-]+/)+|\b[\w./-]+\.(?:csv|ya?ml|json|db|sqlite)\b|AKTSAM_HOME"
+)
+
+
+def _pdf_text(path: Path) -> str | None:
+    if shutil.which("pdftotext") is None:
+        return None
+    return subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True,
+                          check=True).stdout  # fmt: skip
+
+
+def internal_texts(store: Store) -> list[str]:
+    """Texts of the demo register and profile that are the organisation's own notes."""
+    with store.session() as s:
+        notes = [p.notes for p in s.scalars(sa.select(PartyRow)) if p.notes]
+        summaries = [e.quote for e in s.scalars(sa.select(EvidenceRow))
+                     if e.quote and e.quote.startswith("summary:")]  # fmt: skip
+        titles = [e.title for e in s.scalars(sa.select(EvidenceRow))
+                  if e.id in ("EV-0016", "EV-0018")]  # fmt: skip
+    return [*notes, *summaries, *titles, "purchasing", "INVENTED", "summary:"]
+
+
+def test_published_account_has_no_paths_or_internal_notes(
+    filled: Store, account: tr.TransparencyAccount, tmp_path: Path
+) -> None:
+    home = str(filled.settings.home)
+    html = tr.render_html(account)
+    lksg = tr.render_html(account, template="lksg-style")
+    data = json.dumps(tr.to_dict(account), ensure_ascii=False)
+    pdf = tmp_path / "account.pdf"
+    tr.render_pdf(account, pdf, uncompressed_pdf=True)
+    outputs = {"html": html, "lksg": lksg, "json": data}
+    text = _pdf_text(pdf)
+    if text is not None:
+        outputs["pdf"] = text
+    assert home.encode() not in pdf.read_bytes() and b"summary:" not in pdf.read_bytes()
+    forbidden = internal_texts(filled)
+    for name, output in outputs.items():
+        plain = URL.sub(" ", output)
+        if name != "json":
+            plain = re.sub(r"<[^>]*>", " ", plain)  # tags (</p>) are not paths
+        assert not PATHS.search(plain), (name, PATHS.search(plain))
+        assert home not in output and "/tmp" not in plain and "/work/" not in plain, name
+        for note in forbidden:
+            assert note not in output, (name, note)
+    # the profile's publication choices and any other internal key are not published
+    assert set(tr.to_dict(account)["profile"]) == set(tr.PUBLIC_PROFILE_FIELDS)
+    assert "internal" not in tr.to_dict(account) and "withhold_evidence" not in data
+    # what the account leaves out is reported for review, not printed
+    assert any("EV-0016" in n for n in tr.internal_notes(account))
+    assert "EV-0016" not in html and "EV-0018" not in html
+
+
+def test_demo_account_before_and_after(store: Store, profile: tr.Profile) -> None:
+    """The bundled demo as loaded (no assessment yet): § 5 b describes impacts on people from the
+    evidence, with no compliance factor names and no data-file path (EV-0006 used to print one)."""
+    load_demo(store, actor="test")
+    year = dt.datetime.now(dt.UTC).year
+    account = tr.build_account(store, year=year, profile=profile)
+    html = tr.render_html(account)
+    section = html[html.index('id="s5b"') : html.index('id="s5c"')]
+    assert "tema og faktorer" not in section and "export-control" not in section
+    assert [(i.kind, i.party_id) for i in account.actual_impacts] == [("actual", "kabelvest")]
+    assert {i.party_id for i in account.other_risks} == {
+        "hikvision", "dahua", "urumqi-psb", "cetc", "silkroute"
+    }  # fmt: skip
+    assert "gpfg_decisions_transcribed" not in html and "consolidated.csv" not in html
+    assert not PATHS.search(re.sub(r"<[^>]*>", " ", URL.sub(" ", html)))
+
+
+def test_a_path_in_a_published_field_refuses_the_account(
+    filled: Store, profile: tr.Profile
+) -> None:
+    with filled.session() as s:
+        row = s.get(EvidenceRow, "EV-0010")
+        assert row is not None
+        row.title = "HRW report (copy in /srv/aktsam/files/hrw.pdf)"
+    with pytest.raises(tr.TransparencyError, match=r"sources\[\d+\]\.title: an absolute file path"):
+        tr.build_account(filled, year=YEAR, profile=profile)
+    withheld = dataclasses.replace(
+        profile, publication=dataclasses.replace(
+            profile.publication, withhold_evidence=frozenset({"EV-0010"}))
+    )  # fmt: skip
+    assert "EV-0010" in tr.build_account(filled, year=YEAR, profile=withheld).internal.withheld
+
+
+def test_leak_detection_ignores_web_addresses() -> None:
+    assert leak("see https://www.hrw.org/a/b/c.json and mailto:x@y.no") is None
+    assert leak("24/7 service and/or repair") is None
+    assert leak("from /home/ola/data.csv") is not None
+    assert leak("row in data/lists/us-csl/consolidated.csv") is not None
+    assert leak("C:\\Users\\ola") is not None
+    assert leak("set AKTSAM_HOME first") is not None
+
+
+def test_publication_section_errors_name_the_field() -> None:
+    assert policy_from_dict(None) == PublicationPolicy()
+    with pytest.raises(InputError, match=r"publication\.fields.*unknown field\(s\) owners"):
+        policy_from_dict({"fields": ["owners"]}, file="p.yml")
+    with pytest.raises(InputError, match="unknown key"):
+        policy_from_dict({"show": []})
+    policy = policy_from_dict({"evidence": ["EV-1"], "withhold_evidence": "EV-2"})
+    assert policy.cites("EV-1", "internal") and not policy.cites("EV-2", "media")
+    assert policy.cites("EV-3", "ngo-report") and not policy.cites("EV-4", "audit-result")
+
+
+# --- the impacts table (data/impacts.csv) -------------------------------------------------------------------
+
+
+def test_impact_table_maps_topics_and_rules_to_people_or_to_compliance() -> None:
+    from aktsam.diligence import impacts as im
+
+    rules = im.impact_rules()
+    assert all(r.source and r.date for r in rules)
+    assert {r.impact for r in rules if r.is_impact} == {
+        "surveillance", "end-use", "forced-labour", "child-labour", "working-conditions",
+        "human-rights-abuse",
+    }  # fmt: skip
+    for compliance in ("export-control", "sanctions", "security"):
+        rule = im.rule_for_topic(compliance)
+        assert rule is not None and not rule.is_impact, compliance
+    assert im.rule_for_topic("land-grab") is None and im.rule_for_topic(None) is None
+    assert im.split_topic("actual:Forced-Labour") == ("Forced-Labour", True)
+    assert im.rule_for_topic("actual:forced-labour") == im.rule_for_topic("forced-labour")
+    goods = im.rule_for_factor("forced-labour.goods")
+    assert goods is not None and goods.impact == "forced-labour" and "ILAB" in goods.source
+    ethics = im.rule_for_factor("council-on-ethics.exclusion")
+    assert ethics is not None and ethics.impact == "human-rights-abuse"
+    listed = im.rule_for_factor("lists.trade-restriction")
+    assert listed is not None and not listed.is_impact
+    assert im.rule_for_factor("brand-new.rule") is None
+    nb, en = im.describe(goods, party="Acme", roles=["supplier"], details=["Electronics (CN)"])
+    assert "tvangsarbeid i produksjonen av Electronics (CN)" in nb and "leverandøren Acme" in nb
+    assert "supplier Acme" in en
+    assert im.link_for(["brand", "supplier"], "X") == "gjennom innkjøp fra leverandøren X"
+    assert im.link_for(["unheard-of"], "X") == "gjennom forbindelsen til X"
+    with pytest.raises(ValueError, match="no actual sentence"):
+        im.describe(goods, party="Acme", roles=[], details=[], actual=True)

@@ -308,3 +308,22 @@ def test_multi_file_source(configure: Callable[..., tuple[Settings, Store]]) -> 
     assert sorted(p.name for p in result.path.iterdir()) == sorted(names)
     assert result.result is not None and result.result.snapshot.entity_count == 442
     assert result.url is not None and result.url.count("http://127.0.0.1") == 4
+
+
+def test_older_download_is_refused_unless_forced(
+    configure: Callable[..., tuple[Settings, Store]], lists_dir: Path
+) -> None:
+    """A mirror serving last year's file must not roll the list back (issue 9, point 6)."""
+    settings, store = configure({"un-sc": f"/{UN_OLD}"})
+    current = import_list(store, lists_dir / UN_NEW, "un-sc").snapshot
+    [refused] = update_lists(store, settings, ["un-sc"])
+    assert refused.status == "failed"
+    assert "import refused" in (refused.error or "") and "older un-sc publication" in (
+        refused.error or ""
+    )
+    assert [s.id for s in current_snapshots(store)] == [current.id]
+    assert len(list_snapshots(store, "un-sc")) == 1
+    [forced] = update_lists(store, settings, ["un-sc"], force=True, actor="admin@example.org")
+    assert forced.status == "imported" and forced.result is not None
+    assert forced.result.rollback is not None
+    assert forced.result.snapshot.label == "un-sc@2024-05-15"

@@ -55,7 +55,7 @@ def test_open_store_creates_home_and_migrates_to_head(settings: Settings) -> Non
             assert (
                 MigrationContext.configure(conn).get_current_revision()
                 == head
-                == "0004_hit_approval"
+                == "0005_sale_check_basis"
             )
             tables = set(sa.inspect(conn).get_table_names())
         assert {
@@ -166,7 +166,7 @@ def test_open_store_does_not_depend_on_working_directory(
 ) -> None:
     monkeypatch.chdir(tmp_path)
     with open_store(settings) as store, store.engine.connect() as conn:
-        assert MigrationContext.configure(conn).get_current_revision() == "0004_hit_approval"
+        assert MigrationContext.configure(conn).get_current_revision() == "0005_sale_check_basis"
 
 
 def test_migrations_are_package_data() -> None:

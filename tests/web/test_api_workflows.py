@@ -91,6 +91,10 @@ def test_device_audit_upload(shared: tuple[TestClient, dict[str, str], Settings]
     body = summary.json()  # type: ignore[attr-defined]
     assert body["by_finding"] == dict(expected.by_finding())
     assert body["devices"] == len(expected.devices) and body["balanced"]
+    # whom each regime binds; the demo profile (a Nordic integrator) holds none of those capacities
+    assert [t["regime"] for t in body["regime_terms"]] == REGIMES.split(",")
+    assert all(t["whom"].startswith("binds ") and t["limits"] for t in body["regime_terms"])
+    assert body["organisation"] == "declares none of the capacities the regimes bind"
     xlsx = client.get(f"/api/devices/audit/{body['download_id']}/report?format=xlsx",
                       headers=_h(shared, "viewer"))  # fmt: skip
     assert xlsx.status_code == 200 and xlsx.content[:2] == b"PK"

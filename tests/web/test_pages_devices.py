@@ -81,3 +81,29 @@ def test_audit_needs_a_regime(client: TestClient, login: Login) -> None:
     response = client.post("/devices", data={"csrf_token": csrf}, files=files)
     assert response.status_code == 422
     assert 'role="alert"' in response.text
+
+
+def test_profile_declaration_chooses_regimes_and_is_shown(
+    client: TestClient, login: Login, store: Store
+) -> None:
+    """With no regime ticked, the audit applies the regimes the organisation profile declares, and the
+    findings page says whom each binds and whether it binds this organisation."""
+    (store.settings.home / "profile.yml").write_text(
+        "restriction_regimes:\n  capacities: [uk-central-government-department]\n  apply: []\n",
+        encoding="utf-8",
+    )
+    csrf = login("analyst")
+    form = client.get("/devices").text
+    assert 'value="uk-sensitive-sites-2022" checked' in form
+    assert 'value="us-ndaa-889" checked' not in form
+    assert "declares uk-central-government-department" in form
+    files = [
+        ("inventories", ("inventory.csv", (EXAMPLES / "inventory.csv").read_bytes(), "text/csv")),
+        ("sites", ("sites.csv", (EXAMPLES / "sites.csv").read_bytes(), "text/csv")),
+    ]
+    response = client.post("/devices", data={"csrf_token": csrf}, files=files)
+    assert response.status_code == 303, response.text
+    page = client.get(str(response.headers["location"])).text
+    assert "regimes uk-sensitive-sites-2022." in page
+    assert "binds this organisation (as UK central government department)" in page
+    assert "to confirm" in page

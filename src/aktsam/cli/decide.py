@@ -241,7 +241,8 @@ def followup_command(
     as_json: JsonOpt = False,
 ) -> None:
     """What is overdue or due soon: actions, approvals, reviews, questionnaires, information requests,
-    wind-down ends. Exit status 0 either way."""
+    wind-down ends, the Transparency Act account (30 June; updates after a material change).
+    Exit status 0 either way."""
     with context.reported_errors():
         day = context.parse_day(as_of, "as-of") or dt.date.today()
         items = due_items(context.store(), day, within_days=within)

@@ -18,6 +18,8 @@ from aktsam.devices.identify import Identification, identify, identify_value
 from aktsam.devices.importers import import_file
 from aktsam.devices.plan import one_line
 from aktsam.devices.service import choose_regimes, run_audit
+from aktsam.errors import InputError
+from aktsam.organisation import home_declaration, load_declaration
 
 app = typer.Typer(
     help="Equipment audit: identify the real maker of devices and audit them against restriction regimes.",
@@ -76,9 +78,10 @@ def identify_command(
         context.err_console().print(f"[yellow]{escape(issue)}[/]")
 
 
-# No default: which regimes bind depends on who audits (NDAA §889 removal applies to US federal contractors,
-# the UK direction to UK public bodies' sensitive sites); applying all by default would order a UK council to
-# remove everything under a US statute.
+# No built-in default: which regimes bind depends on who audits (NDAA §889 binds US executive agencies and
+# their contractors, the UK direction central government departments); applying all by default would order
+# a UK council to remove everything under a US statute. With no --regimes, the organisation profile's
+# declaration (restriction_regimes in profile.yml) chooses.
 DEFAULT_REGIMES = ""
 
 
@@ -107,8 +110,10 @@ def audit_command(
         str,
         typer.Option(
             "--regimes",
-            help="Comma-separated regime ids to apply. Bundled: us-fcc-covered, us-ndaa-889 (US "
-            "federal contractors), uk-sensitive-sites-2022, example-org-policy (an example).",
+            help="Comma-separated regime ids to apply (a regime named is applied; the report says whom "
+            "it binds and whether the profile says it binds you). Bundled: us-fcc-covered, us-ndaa-889, "
+            "uk-sensitive-sites-2022, example-org-policy (an example). Default: the regimes the "
+            "organisation profile declares.",
         ),
     ] = DEFAULT_REGIMES,
     regime_files: Annotated[
@@ -117,6 +122,14 @@ def audit_command(
             "--regime-file",
             help="An extra regime YAML (same shape as the bundled ones); its id "
             "is applied even if --regimes does not name it.",
+        ),
+    ] = None,
+    profile: Annotated[
+        Path | None,
+        typer.Option(
+            "--profile",
+            help="Organisation profile with the capacity declaration (restriction_regimes: "
+            "capacities, apply). Default: profile.yml in AKTSAM_HOME, if there is one.",
         ),
     ] = None,
     today: Annotated[
@@ -142,10 +155,17 @@ def audit_command(
     """Audit installed equipment: maker, the regimes that restrict it at its site, and what to do."""
     day = _parse_day(today)
     with context.reported_errors():
-        regimes = choose_regimes(regime_ids.split(","), regime_files or [])
+        if profile is not None and not profile.is_file():
+            raise InputError("no such profile file", file=str(profile), field="--profile")
+        declaration = (
+            load_declaration(profile)
+            if profile is not None
+            else home_declaration(context.settings().home)
+        )
+        regimes = choose_regimes(regime_ids.split(","), regime_files or [], declaration)
         run = run_audit(
             inventories, regimes, today=day, sites_file=sites_file, with_plan=with_plan,
-            prices_file=prices_file, output=output,
+            prices_file=prices_file, output=output, declaration=declaration,
         )  # fmt: skip
     result, removal_plan = run.result, run.plan
     _print_summary(summary(result), output)
@@ -177,6 +197,16 @@ def _print_summary(data: dict[str, Any], output: Path) -> None:
     by_finding = data["by_finding"]
     table.add_row("[bold]all[/]", *(str(by_finding[f]) for f in FINDINGS), str(data["devices_out"]))
     out.print(table)
+    out.print(
+        f"Whom each regime binds (organisation profile: {escape(str(data['organisation']))}):"
+    )
+    for t in data["regime_terms"]:
+        out.print(
+            escape(f"  {t['regime']} [{t['jurisdiction']}]: {t['whom']}. This organisation: "
+                   f"{t['organisation']}."),
+            highlight=False,
+        )  # fmt: skip
+    out.print("  (the report's regimes table gives each regime's citation and limits)")
     out.print(f"report written to {escape(str(output))}")
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 from typing import Annotated
@@ -32,13 +33,33 @@ def import_command(
     url: Annotated[
         str | None, typer.Option(help="Where the file came from, kept with the snapshot.")
     ] = None,
+    retrieved: Annotated[
+        str | None,
+        typer.Option(
+            help="When you obtained the file (YYYY-MM-DD): dates a file that states no publication "
+            "date (e.g. the CSL), for the roll-back check."
+        ),
+    ] = None,
     force: Annotated[
-        bool, typer.Option(help="Accept an entity count outside the source's expected range.")
+        bool,
+        typer.Option(
+            help="Import anyway: an entity count outside the source's expected range, or a file "
+            "older than (or not dated against) the snapshot in force, a roll-back recorded in the "
+            "audit trail."
+        ),
     ] = False,
 ) -> None:
-    """Import a list file as a new snapshot; it becomes current only if the whole file parses."""
+    """Import a list file as a new snapshot; it becomes current only if the whole file parses.
+
+    A file that is an older publication than the snapshot in force is refused (exit 2, nothing
+    changed) unless --force is given.
+    """
     with context.reported_errors():
-        result = import_list(context.store(), path, source, url=url, force=force)
+        day = context.parse_day(retrieved, "retrieved")
+        retrieved_at = dt.datetime.combine(day, dt.time(), dt.UTC) if day is not None else None
+        result = import_list(
+            context.store(), path, source, url=url, force=force, retrieved_at=retrieved_at
+        )
     snap = result.snapshot
     if result.status == "unchanged":
         context.console().print(f"{source}: unchanged (same file as current snapshot {snap.label})")
@@ -47,6 +68,11 @@ def import_command(
         f"{source}: imported [bold]{snap.label}[/] — {snap.entity_count:,} entities, "
         f"published {snap.published or 'date not stated in file'}, sha256 {snap.sha256[:12]}…"
     )
+    if result.rollback:
+        context.err_console().print(
+            f"[bold red]WARNING: forced roll-back[/]: {escape(result.rollback)}; recorded in the "
+            "audit trail (list.rollback)."
+        )
     for warning in snap.warnings[:10]:
         context.console().print(f"  warning: {escape(warning)}", style="yellow")
 
@@ -58,10 +84,18 @@ def update_command(
         typer.Argument(help="Sources to update (default: all with a download URL)."),
     ] = None,
     force: Annotated[
-        bool, typer.Option(help="Accept an entity count outside the expected range.")
+        bool,
+        typer.Option(
+            help="Import anyway: an entity count outside the expected range, or a download older "
+            "than the snapshot in force (a roll-back, recorded in the audit trail)."
+        ),
     ] = False,
 ) -> None:
-    """Download the current official files from their publishers and import them."""
+    """Download the current official files from their publishers and import them.
+
+    A download that is an older publication than the snapshot in force is refused (the source
+    fails, its snapshot stays in force) unless --force is given.
+    """
     with context.reported_errors():
         results = update_lists(context.store(), context.settings(), sources, force=force)
     failed = 0
@@ -76,6 +110,11 @@ def update_command(
         else:
             label = res.result.snapshot.label if res.result else ""
             context.console().print(f"{res.source}: {res.status} {label} ({res.seconds:.1f} s)")
+            if res.result is not None and res.result.rollback:
+                context.err_console().print(
+                    f"[bold red]WARNING: {res.source}: forced roll-back[/]: "
+                    f"{escape(res.result.rollback)} (recorded in the audit trail)"
+                )
     if failed:
         raise typer.Exit(1)
 

@@ -496,17 +496,28 @@ def link_devices_command(
     today: Annotated[
         str | None, typer.Option("--today", help="Audit date, YYYY-MM-DD (default: today).")
     ] = None,
+    regime_ids: Annotated[
+        str,
+        typer.Option(
+            "--regimes",
+            help="Comma-separated regime ids for the findings. Default: the regimes the organisation "
+            "profile declares (restriction_regimes in profile.yml), else us-fcc-covered.",
+        ),
+    ] = "",
     by: ByOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Run the equipment audit (identify each device's maker; the finding is against the bundled
-    us-fcc-covered regime) and record each device as equipment of the party with identifier
-    maker=<maker id>. Devices whose maker is unknown or has no party are counted, not dropped."""
+    """Run the equipment audit (identify each device's maker; the finding is against the regimes named,
+    else those the organisation profile declares, else the bundled us-fcc-covered) and record each
+    device as equipment of the party with identifier maker=<maker id>. Devices whose maker is unknown
+    or has no party are counted, not dropped."""
     from aktsam.devices.audit import audit
+    from aktsam.devices.binding import declared_regimes
     from aktsam.devices.importers import import_file
     from aktsam.devices.model import DeviceRecord, ImportIssue
     from aktsam.devices.regimes import bundled_regimes, select
     from aktsam.devices.sites import read_sites
+    from aktsam.organisation import home_declaration
 
     with context.reported_errors():
         day = context.parse_day(today, "--today", blank_is_none=True) or date.today()
@@ -517,12 +528,15 @@ def link_devices_command(
             records += imported.records
             issues += imported.issues
         sites = read_sites(sites_file) if sites_file is not None else None
-        result = audit(
-            records, sites, select(bundled_regimes(), ["us-fcc-covered"]), today=day, issues=issues
-        )
+        declaration = home_declaration(context.settings().home)
+        ids = [i.strip() for i in regime_ids.split(",") if i.strip()]
+        ids = ids or declared_regimes(bundled_regimes(), declaration) or ["us-fcc-covered"]
+        result = audit(records, sites, select(bundled_regimes(), ids), today=day, issues=issues,
+                       declaration=declaration)  # fmt: skip
         summary = reg.link_audit(context.store(), result, customer_id=customer, actor=_actor(by))
     if as_json:
-        _print_json({**summary.to_dict(), "import_issues": [str(i) for i in issues]})
+        _print_json({**summary.to_dict(), "import_issues": [str(i) for i in issues],
+                     "regimes": ids, "organisation": declaration.describe()})  # fmt: skip
         return
     out = context.console()
     out.print(
@@ -530,6 +544,8 @@ def link_devices_command(
         f"{summary.updated} updated, {summary.unchanged} unchanged), {summary.unidentified} with "
         f"no identified maker, {sum(summary.without_party.values())} whose maker has no party"
     )
+    out.print(escape(f"findings against {', '.join(ids)}; organisation profile: "
+                     f"{declaration.describe()}"), highlight=False)  # fmt: skip
     for party, count in sorted(summary.by_party.items()):
         out.print(escape(f"  {party}: {count}"))
     if summary.without_party:

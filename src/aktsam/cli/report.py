@@ -2,7 +2,10 @@
 
 Registered on the main app by :func:`register`. ``aktsam report transparency`` builds the account with
 :func:`aktsam.diligence.transparency.build_account` and writes it as HTML, PDF or JSON (by the output
-file's suffix).
+file's suffix); what the account left out for the organisation's own review (unclassified evidence,
+uncited internal sources, compliance-only parties) is printed on the terminal, never into the file.
+``aktsam report published`` records that an account was published (the baseline for the follow-up's
+"update the account" reminders, :mod:`aktsam.diligence.account_updates`).
 """
 
 from __future__ import annotations
@@ -15,8 +18,9 @@ import typer
 from rich.markup import escape
 
 from aktsam.cli import context
-from aktsam.diligence import transparency
+from aktsam.diligence import account_updates, transparency
 from aktsam.errors import InputError
+from aktsam.store.trail import default_actor
 
 group = typer.Typer(
     help="Reports from the due-diligence register (the annual transparency account).",
@@ -83,11 +87,46 @@ def transparency_command(
     context.console().print(
         escape(
             f"wrote {output}: account {year} for {account.profile.name} — "
+            f"§ 5 b: {f.impacts_actual} actual impacts, {f.impacts_significant_risk} significant "
+            f"risks, {f.impacts_other_risk} other risks; "
             f"{f.high_risk_parties} high-risk parties, {f.decisions} decisions, "
             f"{f.actions_done} actions done, {f.actions_open} open, "
             f"{f.requests.received} information requests ({f.requests.answered_on_time} on time); "
             f"publish by {account.publish_by.isoformat()}"
         ),
+        highlight=False,
+    )
+    notes = transparency.internal_notes(account)
+    if notes:
+        context.console().print("for your review (not in the account):", highlight=False)
+        for note in notes:
+            context.console().print(escape(f"  - {note}"), highlight=False)
+
+
+@group.command("published")
+def published_command(
+    year: Annotated[int, typer.Option("--year", help="The calendar year the account covers.")],
+    on: Annotated[str, typer.Option("--on", help="The day it went on the website, YYYY-MM-DD.")],
+    url: Annotated[
+        str | None, typer.Option("--url", help="Where it is published (optional).")
+    ] = None,
+    by: Annotated[
+        str | None, typer.Option("--by", help="Who records it (default: your login name).")
+    ] = None,
+) -> None:
+    """Record that the account for YEAR was published (or updated) on a day.
+
+    The follow-up then stops reminding about the 30 June deadline for that year, and reminds about any
+    material change in the risk assessment after this day (åpenhetsloven § 5)."""
+    with context.reported_errors():
+        day = context.parse_day(on, "--on")
+        if day is None:
+            raise InputError("give the day it was published", field="--on")
+        made = account_updates.record_publication(
+            context.store(), year=year, published_on=day, actor=by or default_actor(), url=url
+        )
+    context.console().print(
+        escape(f"recorded: account {made.year} published on {made.published_on.isoformat()}"),
         highlight=False,
     )
 

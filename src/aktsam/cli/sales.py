@@ -14,6 +14,7 @@ from rich.table import Table
 
 from aktsam.cli import context
 from aktsam.cli.decide import print_json
+from aktsam.cli.screen import warn_stale
 from aktsam.diligence import salecheck as sc
 from aktsam.store.trail import default_actor
 
@@ -29,15 +30,22 @@ def _show(check: sc.SaleCheck) -> None:
     colour = {"clear": "green", "approval-required": "yellow", "refused": "red"}[check.outcome]
     out.print(f"sale check {check.id} ({escape(check.reference)}): [{colour}]{check.outcome}[/]"
               + (f", approved by {escape(check.approved_by)}" if check.approved_by else ""))  # fmt: skip
-    if not check.flags:
-        return
-    table = Table()
-    for column in ("rule", "outcome", "message", "detail", "source"):
-        table.add_column(column, overflow="fold")
-    for f in check.flags:
-        table.add_row(f.rule, f.outcome, escape(f.message), escape(f.detail or ""),
-                      escape(f"{f.source} <{f.url}>"))  # fmt: skip
-    out.print(table)
+    if check.flags:
+        table = Table()
+        for column in ("rule", "outcome", "message", "detail", "source"):
+            table.add_column(column, overflow="fold")
+        for f in check.flags:
+            table.add_row(f.rule, f.outcome, escape(f.message), escape(f.detail or ""),
+                          escape(f"{f.source} <{f.url}>" if f.url else f.source))  # fmt: skip
+        out.print(table)
+    for d in check.decisions:
+        on = f"{d.line} ({d.line_kind})" if d.line else f"the {d.role}"
+        out.print(f"relied on decision {d.decision_id} ({escape(d.kind)}, {d.status}) on "
+                  f"{escape(d.party_id)} as {d.role} of {escape(on)}: {d.outcome} — "
+                  f"{escape(d.effect)}")  # fmt: skip
+    for line in check.lines:
+        out.print(f"line {escape(line.line)!r}: {escape(line.summary)}")
+    out.print("list snapshots screened: " + (", ".join(map(str, check.snapshot_ids)) or "none"))
 
 
 @app.command("check")
@@ -50,11 +58,24 @@ def check_command(
         list[str],
         typer.Option(
             "--product",
-            help="'name:capability,capability' "
-            "(repeatable), e.g. 'Cam X:facial-recognition,video-analytics'.",
+            help="'brand model:capability,capability' (repeatable), e.g. "
+            "'Hikvision DS-2CD2143G2-I:video-analytics'; the maker is identified as in the "
+            "equipment audit.",
         ),
     ],
     end_user: Annotated[str | None, typer.Option("--end-user", help="End-user party id.")] = None,
+    line_kind: Annotated[
+        str,
+        typer.Option(
+            "--line-kind",
+            help="What the --product lines are: new (a new sale), service or warranty (work on "
+            "equipment already sold). Given, never guessed.",
+        ),
+    ] = "new",
+    supplier: Annotated[
+        str | None,
+        typer.Option("--supplier", help="Party id the --product goods are bought from."),
+    ] = None,
     end_user_type: Annotated[
         str | None,
         typer.Option(
@@ -65,7 +86,8 @@ def check_command(
     by: ByOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Screen the customer and end user and apply the sale rules; store the check.
+    """Screen the customer and end user, apply the sale rules and the register's decisions (on the
+    customer, end user, and each product's maker, brand or supplier); store the check.
 
     Exit status: 0 clear, 3 approval required, 1 refused (2: input error).
     """
@@ -73,12 +95,14 @@ def check_command(
         check = sc.check_sale(
             context.store(), context.settings(), reference=reference, customer_id=customer,
             end_user_id=end_user, destination=destination, end_use=end_use,
-            end_user_type=end_user_type, products=[sc.Product.parse(p) for p in product],
+            end_user_type=end_user_type,
+            products=[sc.Product.parse(p, line_kind=line_kind, supplier=supplier) for p in product],
             actor=by or default_actor(),
         )  # fmt: skip
     if as_json:
-        print_json(check)
+        print_json(check)  # its "warnings" list the stale lists
     else:
+        warn_stale(list(check.warnings))
         _show(check)
     raise typer.Exit(EXIT_CODES[check.outcome])
 

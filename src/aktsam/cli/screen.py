@@ -14,6 +14,8 @@ from rich.table import Table
 
 from aktsam.cli import context
 from aktsam.errors import InputError
+from aktsam.lists.staleness import StaleList
+from aktsam.screening.decisions import Decision
 from aktsam.screening.files import (
     HIT_COLUMNS,
     PartyRow,
@@ -49,6 +51,14 @@ def _lists(value: str | None) -> list[str] | None:
 
 def _screener() -> Screener:
     return Screener(context.store(), context.settings())
+
+
+def warn_stale(stale: list[StaleList]) -> None:
+    """Each list past its staleness limit as a WARNING line on stderr (shown before any table)."""
+    for warning in stale:
+        context.err_console().print(
+            f"[bold red]WARNING:[/] [yellow]{escape(warning.message)}[/]", highlight=False
+        )
 
 
 def _prepare(screener: Screener) -> None:
@@ -95,14 +105,17 @@ def screen(
     if as_json:
         context.console().print_json(json.dumps(run_payload(run), ensure_ascii=False))
         return
+    warn_stale(run.stale_lists)
     context.console().print(f"[dim]{run.data_as_of()}[/]")
     render_result(run.results[0], run, explain=explain)
 
 
 def run_payload(run: ScreeningRun) -> dict[str, Any]:
-    """The JSON shape of a screening run (``screen --json`` and, later, the HTTP API)."""
+    """The JSON shape of a screening run (``screen --json``): ``warnings`` lists every list used that
+    is past its staleness limit (empty when all are fresh)."""
     return {
         "run_id": run.run_id,
+        "warnings": [w.to_dict() for w in run.stale_lists],
         "data_as_of": run.data_as_of(),
         "threshold": run.threshold,
         "lists": list(run.lists),
@@ -132,16 +145,8 @@ def run_payload(run: ScreeningRun) -> dict[str, Any]:
                         "sublist": h.hit.sublist,
                         "matched_name": h.hit.matched_name,
                         "snapshot_id": h.snapshot_id,
-                        "decision": (
-                            {
-                                "decision": h.decision.decision,
-                                "reason": h.decision.reason,
-                                "actor": h.decision.actor,
-                                "decided_at": h.decision.decided_at.isoformat(),
-                            }
-                            if h.decision
-                            else None
-                        ),
+                        "decision": _decision_payload(h.decision),
+                        "pending": _decision_payload(h.pending),
                         "explanation": h.hit.explanation.to_dict(),
                     }
                     for h in r.hits
@@ -149,6 +154,19 @@ def run_payload(run: ScreeningRun) -> dict[str, Any]:
             }
             for r in run.results
         ],
+    }
+
+
+def _decision_payload(decision: Decision | None) -> dict[str, Any] | None:
+    if decision is None:
+        return None
+    return {
+        "id": decision.id,
+        "decision": decision.decision,
+        "status": decision.status,
+        "reason": decision.reason,
+        "actor": decision.actor,
+        "decided_at": decision.decided_at.isoformat(),
     }
 
 
@@ -183,10 +201,18 @@ def render_result(result: PartyResult, run: ScreeningRun, *, explain: bool) -> N
             why = json.dumps(hit.explanation.to_dict(), ensure_ascii=False, indent=1)
         else:
             why = hit.explanation.summary()
-        status = h.status
+        status: str = h.status
+        if h.pending is not None:
+            status += (
+                f" (clearance by {h.pending.actor} {h.pending.decided_at:%Y-%m-%d} awaits a second "
+                f"person's approval: {h.pending.reason})"
+            )
         if h.decision is not None:
             status += (
-                f" by {h.decision.actor} {h.decision.decided_at:%Y-%m-%d}: {h.decision.reason}"
+                f"; in force: {h.decision.decision.replace('_', ' ')} by {h.decision.actor} "
+                f"{h.decision.decided_at:%Y-%m-%d}: {h.decision.reason}"
+                if h.pending is not None
+                else f" by {h.decision.actor} {h.decision.decided_at:%Y-%m-%d}: {h.decision.reason}"
             )
         sub = short_sublist(hit.sublist)
         table.add_row(  # list data is text, never markup: "[enriched]" must print as written
@@ -194,7 +220,7 @@ def render_result(result: PartyResult, run: ScreeningRun, *, explain: bool) -> N
             escape(hit.source + (f"\n{sub}" if sub else "")),
             f"{escape(hit.caption)}\n[dim]{escape(hit.entity_id)}[/]",
             escape(why),
-            f"[yellow]{escape(status)}[/]" if h.status == "open" else escape(status),
+            f"[yellow]{escape(status)}[/]" if h.status in ("open", "pending") else escape(status),
         )
     console.print(table)
     console.print(
@@ -237,12 +263,15 @@ def screen_file(
         run = _screen_with_progress(
             screener, parties, lists=_lists(lists), threshold=threshold, limit=limit
         )
+        notes = warning_rows(run)
         rows = hit_rows(run, include_cleared=include_cleared)
-        written = write_table(output, HIT_COLUMNS, rows)
+        written = write_table(output, HIT_COLUMNS, [*notes, *rows]) - len(notes)
+    warn_stale(run.stale_lists)
     with_hits = sum(1 for r in run.results if r.open_hits)
     context.err_console().print(
-        f"{len(parties):,} parties screened, {with_hits:,} with open hits, {written:,} hit rows → {output}\n"
-        f"[dim]{run.data_as_of()}; run {run.run_id}[/]"
+        f"{len(parties):,} parties screened, {with_hits:,} with open hits, {written:,} hit rows → {output}"
+        + (f" (after {len(notes)} WARNING row(s) on stale lists)" if notes else "")
+        + f"\n[dim]{run.data_as_of()}; run {run.run_id}[/]"
     )
 
 
@@ -271,6 +300,26 @@ def _screen_with_progress(
             limit=limit,
             progress=lambda done: progress.update(task, completed=done),
         )
+
+
+#: ``query_id`` and ``status`` of the note rows that open a screen-file output when lists are stale.
+WARNING_ROW = "WARNING"
+
+
+def warning_rows(run: ScreeningRun) -> list[dict[str, Any]]:
+    """The screen-file output's first rows when a list used is past its staleness limit: one per list,
+    ``query_id`` and ``status`` ``WARNING``, the list in ``list``, the snapshot in ``snapshot`` and the
+    warning in ``explanation`` (the columns stay as they are; a reader opening the file sees it first)."""
+    return [
+        {
+            "query_id": WARNING_ROW,
+            "list": w.source,
+            "status": WARNING_ROW,
+            "explanation": f"WARNING: {w.message}",
+            "snapshot": w.snapshot or "",
+        }
+        for w in run.stale_lists
+    ]
 
 
 def hit_rows(run: ScreeningRun, *, include_cleared: bool = True) -> list[dict[str, Any]]:

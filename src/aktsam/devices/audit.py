@@ -6,8 +6,21 @@ in is a device out: a device with no identifiable maker is reported as ``unknown
 site is not in the sites file is assessed as if on a sensitive site with a core-network connection (the
 worst case, said so in its notes), and a low-confidence identification is shown with its level, never hidden.
 
-Findings: ``restricted everywhere`` (a regime with scope ``everywhere`` covers the maker), ``restricted here``
-(only a site-scoped regime does, and it applies at this site), ``compliant``, ``unknown maker``.
+Findings:
+
+* ``restricted everywhere``: a regime covers the maker and one of its rules in force here has scope
+  ``everywhere`` (e.g. the UK direction's core-network advice);
+* ``restricted here``: only rules scoped to this kind of site restrict it;
+* ``to confirm``: no regime restricts it for certain, but one would if a fact the data does not settle
+  were so: the maker's country of incorporation is not recorded, the text leaves the maker's country or
+  a foreign subsidiary open, the listing is limited to a purpose of use, the site's country is not given
+  for a territorial regime, or the device type is one the regime's text leaves open. The action says what
+  to confirm; never "compliant";
+* ``compliant``: no rule of any applied regime applies to the device here;
+* ``unknown maker``.
+
+Beside each finding the report says whom each regime binds and whether it binds this organisation (from
+the capacities its profile declares, ``aktsam.organisation``): naming a regime applies it, whoever you are.
 
 Actions, from the rules of the restricting regimes; the most urgent wins and the others stay in ``rules``:
 
@@ -19,7 +32,9 @@ isolate from core network             ``no-core-network`` at a site connected to
 remove by DATE                        ``remove-by`` whose date is still ahead
 keep under warranty service until D   ``service-until-warranty-end`` while the device's warranty runs
 replace at end of life                ``no-new-deployment``, ``consider-removal``, or warranty over
-no action                             nothing restricts the device here
+confirm WHAT                          nothing restricts it for certain; a coverage question is open
+no action                             nothing restricts the device here, or only rules that ask
+                                      nothing of an installed unit's owner (``INFORMATIONAL``)
 ====================================  =============================================================
 """
 
@@ -27,24 +42,33 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from aktsam.devices.binding import standings
 from aktsam.devices.identify import Identification, identify
 from aktsam.devices.importers.register_columns import passthrough_for
 from aktsam.devices.model import DeviceRecord, ImportIssue
-from aktsam.devices.regimes import Regime, Rule
+from aktsam.devices.regimes import Confirm, Regime, Rule
 from aktsam.devices.sites import Site, SiteTable
 from aktsam.errors import InputError
+from aktsam.organisation import NOT_DECLARED, Declaration
 
 if TYPE_CHECKING:
     from aktsam.devices.plan import Plan
 
-FINDINGS = ("restricted everywhere", "restricted here", "compliant", "unknown maker")
+FINDINGS = ("restricted everywhere", "restricted here", "to confirm", "compliant", "unknown maker")
 NO_ACTION = "no action"
+CONFIRM = "confirm "
+"""Prefix of the action of a device whose coverage turns on a fact the data does not settle."""
+INFORMATIONAL = {
+    "no-new-authorisation": "nothing for the owner of an installed unit: no new equipment authorisations",
+    "no-usf-support": "no Universal Service Fund support for it (binds USF recipients)",
+}
+"""Steps of rules that restrict the equipment but ask nothing of the owner (urgency 0: shown, not planned)."""
 UNKNOWN_SITE = "unknown"
 
 
@@ -74,6 +98,14 @@ class DeviceAudit:
     rule: str  # "regime/rule" behind the action; "" for no action
     steps: tuple[Step, ...] = ()  # every action any rule asked for, most urgent first
     notes: tuple[str, ...] = ()
+    to_confirm: tuple[str, ...] = ()  # "regime: confirm WHAT (WHY)", coverage questions left open
+    binds: tuple[str, ...] = ()  # "regime: binds …" for each regime restricting or questioning it
+    organisation: tuple[str, ...] = ()  # "regime: binds this organisation / does not / unknown"
+
+    @property
+    def planned(self) -> bool:
+        """Whether the device goes into the remove-and-replace plan (an action to take, not a question)."""
+        return self.action != NO_ACTION and not self.action.startswith(CONFIRM)
 
 
 @dataclass(slots=True)
@@ -83,6 +115,8 @@ class AuditResult:
     regimes: list[Regime]
     today: date
     devices_in: int
+    declaration: Declaration = NOT_DECLARED
+    standing: dict[str, str] = field(default_factory=dict)  # regime id -> binds this organisation?
 
     def balanced(self) -> bool:
         return self.devices_in == len(self.devices)
@@ -110,15 +144,6 @@ def _iso(text: str | None) -> date | None:
         return None
 
 
-def _steps(regime: Regime, record: DeviceRecord, core_network: bool, today: date) -> list[Step]:
-    steps: list[Step] = []
-    for rule in regime.rules:
-        step = _step(rule, record, core_network, today)
-        if step is not None:
-            steps.append(Step(step[0], step[1], regime.id, rule.id))
-    return steps
-
-
 def _step(
     rule: Rule, record: DeviceRecord, core_network: bool, today: date
 ) -> tuple[int, str] | None:
@@ -131,6 +156,8 @@ def _step(
         if until is not None and until >= today:
             return 2, f"keep under warranty service until {until.isoformat()}"
         return 1, "replace at end of life"
+    if rule.kind in INFORMATIONAL:
+        return 0, INFORMATIONAL[rule.kind]
     return 1, "replace at end of life"  # no-new-deployment, consider-removal
 
 
@@ -142,9 +169,56 @@ def _quantity(record: DeviceRecord) -> str | None:
     return None
 
 
+def _equipment(regime: Regime, record: DeviceRecord, notes: list[str]) -> Confirm | bool:
+    """Whether the regime's equipment limit lets this device in: True (in), False (out, noted), or a
+    :class:`Confirm` when the recorded type is one the regime's text leaves open."""
+    if regime.equipment is None:
+        return True
+    kind = " ".join((record.device_type or "").casefold().split())
+    if not kind:
+        notes.append(
+            f"{regime.id}: covers {regime.equipment.text} only; no device type recorded: assessed "
+            "as such (worst case)"
+        )
+        return True
+    if kind in regime.equipment.device_types:
+        return True
+    if kind in regime.equipment.unclear_device_types:
+        return Confirm(
+            f"whether this {kind} counts as {regime.equipment.text}",
+            f"{regime.id} covers {regime.equipment.text} only",
+        )
+    notes.append(f"{regime.id}: covers {regime.equipment.text} only; a {kind} is not")
+    return False
+
+
+def _territory(regime: Regime, site: Site | None, notes: list[str]) -> Confirm | bool:
+    """Whether the site is where the regime takes effect: True, False (noted), or a :class:`Confirm`."""
+    if not regime.territory:
+        return True
+    where = "/".join(regime.territory)
+    if site is None:
+        return True  # the unknown site is already assessed as the worst case, said in the notes
+    if site.country is None:
+        return Confirm(
+            "the country the site is in",
+            f"{regime.id} takes effect in {where} only; the sites file gives no country for {site.id}",
+        )
+    if site.country in regime.territory:
+        return True
+    notes.append(f"{regime.id}: takes effect in {where} only; site {site.id} is in {site.country}")
+    return False
+
+
 def audit_device(
-    record: DeviceRecord, sites: SiteTable | None, regimes: list[Regime], today: date
+    record: DeviceRecord,
+    sites: SiteTable | None,
+    regimes: list[Regime],
+    today: date,
+    terms: Mapping[str, tuple[str, str]] | None = None,
 ) -> DeviceAudit:
+    """One device: its maker, the regimes that restrict it (or leave a question open) at its site, the
+    action. ``terms`` maps a regime id to ("id: whom it binds", "id: whether it binds this organisation")."""
     ident = identify(record)
     notes: list[str] = []
     site = sites.find(record.site) if sites is not None else None
@@ -184,29 +258,67 @@ def audit_device(
         )
         return DeviceAudit(record, ident, site, sensitivity, tuple(r.id for r in here), (),
                            "unknown maker", NO_ACTION, "", (), tuple(notes))  # fmt: skip
-    restricting = [r for r in here if ident.maker in r.covered]
-    if any(r.scope == "everywhere" for r in restricting):
-        finding = "restricted everywhere"
+    restricting: list[Regime] = []
+    questions: list[tuple[str, Confirm]] = []
+    everywhere = False
+    steps: list[Step] = []
+    for regime in here:
+        status, confirm = regime.coverage(ident.maker)
+        if status == "none":
+            continue
+        open_here = [confirm] if confirm is not None else []
+        for check in (_equipment(regime, record, notes), _territory(regime, site, notes)):
+            if check is False:
+                break
+            if isinstance(check, Confirm):
+                open_here.append(check)
+        else:
+            if open_here:
+                questions += [(regime.id, q) for q in open_here]
+                continue
+            rules = regime.rules_at(assessed_as)
+            restricting.append(regime)
+            everywhere = everywhere or any(rule.scope == "everywhere" for rule in rules)
+            for in_force in rules:
+                step = _step(in_force, record, core_network, today)
+                if step is not None:
+                    steps.append(Step(step[0], step[1], regime.id, in_force.id))
+    if restricting:
+        finding = "restricted everywhere" if everywhere else "restricted here"
     else:
-        finding = "restricted here" if restricting else "compliant"
-    steps = sorted(
-        (s for r in restricting for s in _steps(r, record, core_network, today)),
-        key=lambda s: -s.urgency,
-    )
-    if restricting and not steps:
-        notes.append("every rule is already met here (e.g. no core-network connection)")
+        finding = "to confirm" if questions else "compliant"
+    steps.sort(key=lambda s: -s.urgency)
+    acting = [s for s in steps if s.urgency > 0]
+    if restricting and not acting:
+        notes.append(
+            "every rule is already met here or asks nothing of an installed unit's owner "
+            "(e.g. no core-network connection)"
+        )
     if (
-        steps
+        acting
         and _iso(record.warranty_until) is None
-        and any("warranty" in s.action or s.action == "replace at end of life" for s in steps)
+        and any("warranty" in s.action or s.action == "replace at end of life" for s in acting)
     ):
         notes.append("warranty end date unknown")
-    action, rule = (
-        (steps[0].action, f"{steps[0].regime}/{steps[0].rule}") if steps else (NO_ACTION, "")
-    )
-    return DeviceAudit(record, ident, site, sensitivity, tuple(r.id for r in here),
-                       tuple(r.id for r in restricting), finding, action, rule, tuple(steps),
-                       tuple(notes))  # fmt: skip
+    if acting:
+        action, rule = acting[0].action, f"{acting[0].regime}/{acting[0].rule}"
+    elif questions:
+        action, rule = f"{CONFIRM}{questions[0][1].what}", f"{questions[0][0]}/coverage"
+    else:
+        action, rule = NO_ACTION, ""
+    if restricting and questions:
+        notes.append("also to confirm: see to_confirm")
+    involved = [r.id for r in restricting] + [i for i, _ in questions if i not in
+                                              {r.id for r in restricting}]  # fmt: skip
+    terms = terms or {}
+    involved = list(dict.fromkeys(involved))
+    return DeviceAudit(
+        record, ident, site, sensitivity, tuple(r.id for r in here),
+        tuple(r.id for r in restricting), finding, action, rule, tuple(steps), tuple(notes),
+        tuple(f"{i}: confirm {q.what} ({q.why})" for i, q in questions),
+        tuple(terms[i][0] for i in involved if i in terms),
+        tuple(terms[i][1] for i in involved if i in terms),
+    )  # fmt: skip
 
 
 def audit(
@@ -216,12 +328,18 @@ def audit(
     *,
     today: date,
     issues: Iterable[ImportIssue] = (),
+    declaration: Declaration = NOT_DECLARED,
 ) -> AuditResult:
-    """Audit every record against ``regimes`` at its site; ``issues`` (import problems) are carried along."""
+    """Audit every record against ``regimes`` at its site; ``issues`` (import problems) are carried along.
+    ``declaration`` (the organisation profile's capacities) only says, beside each finding, whether each
+    regime binds the organisation: a regime named is always applied."""
     records = list(records)
     all_issues = [*issues, *(sites.issues if sites is not None else [])]
-    devices = [audit_device(record, sites, regimes, today) for record in records]
-    return AuditResult(devices, all_issues, list(regimes), today, len(records))
+    standing = standings(regimes, declaration)
+    terms = {r.id: (f"{r.id}: {r.binds_text()}", f"{r.id}: {standing[r.id]}") for r in regimes}
+    devices = [audit_device(record, sites, regimes, today, terms) for record in records]
+    return AuditResult(devices, all_issues, list(regimes), today, len(records), declaration,
+                       standing)  # fmt: skip
 
 
 # --- the report ------------------------------------------------------------------------------------------
@@ -229,7 +347,9 @@ def audit(
 COLUMNS = (
     "device_id", "maker", "brand", "confidence", "relabelled", "evidence", "finding", "regimes", "site",
     "sensitivity", "action", "rule", "rules", "regimes_at_site", "notes", "source_file", "source_row",
+    "to_confirm", "binds", "organisation",
 )  # fmt: skip
+"""The first 17 columns are the report's interface since 0.x; the last three were added at the end."""
 ISSUE_COLUMNS = ("file", "row", "element", "field", "severity", "message")
 
 
@@ -254,6 +374,9 @@ def report_row(device: DeviceAudit) -> dict[str, object]:
         "notes": "; ".join(device.notes),
         "source_file": origin.file,
         "source_row": origin.row if origin.row is not None else (origin.element or ""),
+        "to_confirm": "; ".join(device.to_confirm),
+        "binds": "; ".join(device.binds),
+        "organisation": "; ".join(device.organisation),
     }
 
 
@@ -279,6 +402,30 @@ def summary(result: AuditResult) -> dict[str, object]:
         "low_confidence": sum(1 for d in result.devices if d.identification.level == "low"),
         "by_finding": {f: result.by_finding()[f] for f in FINDINGS},
         "by_site": {site: dict(counts) for site, counts in sorted(result.by_site().items())},
+        "organisation": result.declaration.describe(),
+        "regime_terms": [regime_terms(r, result) for r in result.regimes],
+    }
+
+
+REGIME_COLUMNS = (
+    "regime", "title", "jurisdiction", "whom", "binds", "organisation", "limits", "source", "date",
+)  # fmt: skip
+
+
+def regime_terms(regime: Regime, result: AuditResult) -> dict[str, str]:
+    """A regime's jurisdiction, whom it binds (with the citation), whether it binds this organisation,
+    and its limits: printed beside the findings in every report format."""
+    return {
+        "regime": regime.id,
+        "title": regime.title,
+        "jurisdiction": regime.jurisdiction
+        + (f" (takes effect in {', '.join(regime.territory)} only)" if regime.territory else ""),
+        "whom": regime.binds_text(),
+        "binds": f"{regime.binds.text} [{regime.binds.source}]",
+        "organisation": result.standing.get(regime.id, ""),
+        "limits": " | ".join(regime.limits),
+        "source": regime.source,
+        "date": regime.date.isoformat(),
     }
 
 
@@ -331,9 +478,11 @@ def _write(
         from openpyxl import Workbook
 
         workbook = Workbook(write_only=True)
+        terms: list[dict[str, object]] = [dict(regime_terms(r, result)) for r in result.regimes]
         sheets: list[tuple[str, tuple[str, ...], list[dict[str, object]]]] = [
             ("devices", COLUMNS, rows),
             ("errors", ISSUE_COLUMNS, issues),
+            ("regimes", REGIME_COLUMNS, terms),
         ]
         if plan is not None:
             from aktsam.devices.plan import PLAN_COLUMNS, TOTAL_COLUMNS, plan_rows, total_rows

@@ -102,6 +102,10 @@ def load_makers(
     for row in read_table(makers_path, ["maker", "name"]):
         if row["maker"] in makers:
             raise row.error("maker", f"duplicate maker id {row['maker']!r}")
+        if row["country"] and not re.fullmatch(r"[A-Z]{2}", row["country"]):
+            raise row.error(
+                "country", f"{row['country']!r}: a two-letter ISO code, or blank (unknown)"
+            )
         makers[row["maker"]] = Maker(
             row["maker"], row["name"], row["country"] or None, row["parent"] or None,
             row["source"], row["date"],

@@ -24,7 +24,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
-from aktsam.devices.audit import NO_ACTION, AuditResult, DeviceAudit, site_label
+from aktsam.devices.audit import AuditResult, DeviceAudit, site_label
 from aktsam.devices.refdata import DATA_DIR, ReferenceDataError, read_table
 
 PRICES_FILE = DATA_DIR / "replacement_prices.csv"
@@ -194,6 +194,7 @@ class Plan:
     by_regime: dict[str, Total] = field(default_factory=dict)
     by_year: dict[str, Total] = field(default_factory=dict)
     total: Total = field(default_factory=Total)
+    to_confirm: int = 0  # devices with a coverage question open: not in the plan until answered
 
 
 def _iso(text: str | None) -> date | None:
@@ -276,11 +277,11 @@ def _key(line: PlanLine) -> tuple[int, int, int, int, date, str]:
 
 
 def plan(result: AuditResult, prices: PriceTable, *, today: date) -> Plan:
-    """One line per device whose action is not "no action", in plan order, with totals."""
-    lines = sorted(
-        (_line(d, prices, today) for d in result.devices if d.action != NO_ACTION), key=_key
-    )
+    """One line per device with an action to take (not "no action", not a question to confirm), in plan
+    order, with totals."""
+    lines = sorted((_line(d, prices, today) for d in result.devices if d.planned), key=_key)
     out = Plan([], prices.currency, prices.file)
+    out.to_confirm = sum(1 for d in result.devices if d.finding == "to confirm")
     for order, line in enumerate(lines, start=1):
         line = replace(line, order=order)
         out.lines.append(line)
@@ -346,6 +347,8 @@ def one_line(p: Plan) -> str:
     text = f"plan: {t.devices} device(s) to act on, estimated {t.cost:,.2f} {p.currency}"
     if t.unpriced:
         text += f" for {t.priced} priced; {t.unpriced} with cost unknown"
+    if p.to_confirm:
+        text += f"; {p.to_confirm} device(s) to confirm are not in the plan until answered"
     return text
 
 
@@ -357,6 +360,7 @@ def plan_payload(p: Plan) -> dict[str, object]:
         "total": float(p.total.cost),
         "devices": p.total.devices,
         "unpriced": p.total.unpriced,
+        "to_confirm": p.to_confirm,
         "lines": plan_rows(p),
         "totals": total_rows(p),
     }

@@ -27,6 +27,7 @@ from aktsam.devices.audit import (
     AuditResult,
     DeviceAudit,
     issue_row,
+    regime_terms,
     report_row,
     summary,
 )
@@ -40,9 +41,10 @@ TEMPLATE = "audit_report.html.j2"
 DEFAULT_TITLE = "Equipment audit"
 
 COLUMN_WIDTHS = {
-    "device_id": 5, "maker": 6, "brand": 4, "confidence": 4, "relabelled": 4, "evidence": 13,
-    "finding": 5, "regimes": 6, "site": 4, "sensitivity": 4, "action": 6, "rule": 6, "rules": 10,
-    "regimes_at_site": 6, "notes": 10, "source_file": 4, "source_row": 3,
+    "device_id": 4, "maker": 5, "brand": 4, "confidence": 4, "relabelled": 4, "evidence": 9,
+    "finding": 5, "regimes": 5, "site": 4, "sensitivity": 4, "action": 5, "rule": 5, "rules": 8,
+    "regimes_at_site": 3, "notes": 8, "source_file": 4, "source_row": 3, "to_confirm": 6, "binds": 5,
+    "organisation": 5,
 }  # fmt: skip
 """Percent of the page width per device-table column (a fixed layout: fast to print, no ragged widths)."""
 
@@ -51,7 +53,9 @@ MAX_TABLE_ROWS = 2000
 """Rows of the plan and device tables an HTML/PDF report shows (the most urgent first); the totals, charts
 and summary always cover every device. 100,000 rows would be a 3,000-page PDF no one reads: the full
 tables are in the CSV, XLSX and JSON reports, and the report says so where it cuts."""
-_PRIORITY = {"restricted everywhere": 0, "restricted here": 1, "unknown maker": 2, "compliant": 3}
+_PRIORITY = {
+    "restricted everywhere": 0, "restricted here": 1, "to confirm": 2, "unknown maker": 3, "compliant": 4,
+}  # fmt: skip
 
 
 def _shown(result: AuditResult) -> list[DeviceAudit]:
@@ -233,11 +237,15 @@ def context(
                 "source": r.source,
                 "link": _link(r.source),
                 "date": r.date.isoformat(),
-                "scope": r.scope,
+                "scope": r.scope
+                + "".join(f"; {x.id}: {x.scope}" for x in r.rules if x.scope != r.scope),
                 "example": r.example,
+                **{k: v for k, v in regime_terms(r, result).items() if k != "limits"},
+                "limits": list(r.limits),
             }
             for r in result.regimes
         ],
+        "organisation": result.declaration.describe(),
         "devices_in": result.devices_in,
         "devices_out": len(result.devices),
         "balanced": result.balanced(),

@@ -5,6 +5,8 @@ A sites CSV has one row per site::
     site_id,name,sensitivity,core_network
     HQ,Council headquarters,sensitive,yes
 
+An optional ``country`` column (ISO two-letter code) says where the site is; regimes whose effects are
+territorial (the FCC Covered List: US only) use it, and ask to confirm it where it is blank.
 Headers and values are case-insensitive (``Sensitive``, ``YES``); ``core_network`` also accepts
 ``true/false``, ``y/n``, ``1/0``. A row with a missing id, an unknown sensitivity or an unreadable yes/no
 is reported as an :class:`ImportIssue` (file, row, field) and skipped, never guessed;
@@ -33,6 +35,7 @@ class Site:
     sensitivity: str  # one of regimes.SENSITIVITIES
     core_network: bool
     origin: Origin | None = None
+    country: str | None = None  # ISO two-letter code, when the sites file has one
 
 
 @dataclass(slots=True)
@@ -98,6 +101,7 @@ def read_sites(path: Path | str) -> SiteTable:
                 sensitivity=values["sensitivity"].casefold(),
                 core_network=values["core_network"].casefold() in _YES,
                 origin=origin,
+                country=values.get("country", "").upper() or None,
             )
         )
     return table
@@ -118,4 +122,10 @@ def _check(values: dict[str, str], seen: dict[str, int]) -> tuple[str, str] | No
     core = values["core_network"].casefold()
     if core not in _YES | _NO:
         return "core_network", f"core_network {values['core_network']!r}: use yes or no"
+    country = values.get("country", "")
+    if country and not (len(country) == 2 and country.isascii() and country.isalpha()):
+        return (
+            "country",
+            f"country {country!r}: use a two-letter ISO code (e.g. GB, US) or leave it blank",
+        )
     return None

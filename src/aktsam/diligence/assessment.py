@@ -53,19 +53,22 @@ from sqlalchemy.orm import Session
 
 from aktsam.devices.regimes import Regime, bundled_regimes
 from aktsam.diligence import riskdata
+from aktsam.diligence.affiliates import listing_of
 from aktsam.diligence.model import Evidence, Party
 from aktsam.diligence.ownership import (
     OwnershipFinding,
     OwnershipGraph,
     UpstreamLink,
-    eu_uk_owned_or_controlled,
-    ofac_50_percent,
+    affiliates_holdings,
+    apply_test,
     upstream,
 )
 from aktsam.diligence.questionnaires import QuestionnaireFinding, latest_finding
 from aktsam.diligence.register import evidence_for, require_party
 from aktsam.errors import InputError, NotFoundError
+from aktsam.lists import ownership_rules
 from aktsam.lists.model import Schema
+from aktsam.lists.ownership_rules import Listing, OwnershipTest
 from aktsam.lists.parsers.us_csl import sublist_code
 from aktsam.screening.files import PartyRow as ScreenParty
 from aktsam.screening.service import ScreenedHit, Screener
@@ -84,6 +87,13 @@ OFAC_BLOCKING = frozenset({"ofac-sdn", "us-csl:SDN"})
 EU_UK_DESIGNATING = frozenset({"eu-fsf", "uk-hmt", "un-sc"})
 """Hits that make an owner designated for the EU / UK owned-or-controlled test (UN listings are
 implemented by both)."""
+DESIGNATING: dict[str, frozenset[str]] = {
+    "US": OFAC_BLOCKING,
+    "EU": frozenset({"eu-fsf", "un-sc"}),
+    "UK": frozenset({"uk-hmt", "un-sc"}),
+}
+"""Per jurisdiction, the hits that designate an owner for its ownership test
+(``lists/data/ownership_rules.yml``, the row in force on the assessment date)."""
 
 _CLASS_NAMES = {
     "blocking": "asset-freeze sanctions",
@@ -507,7 +517,7 @@ class _Screened:
 
 def is_strong(hit: ScreenedHit, weights: Weights) -> bool:
     """Confirmed by an analyst, or scoring at least ``strong_match``: a hit that may set a floor."""
-    return hit.status == "confirmed" or hit.score >= weights.strong_match
+    return hit.status in ("confirmed", "pending") or hit.score >= weights.strong_match
 
 
 def list_class(hit: ScreenedHit, weights: Weights) -> str:
@@ -1090,37 +1100,75 @@ def _ownership_factors(
             if is_strong(h, weights)
         }
 
-    ofac_blocked = {u.party.id for u in ups if keys(u.party.id) & OFAC_BLOCKING}
-    eu_uk = {u.party.id for u in ups if keys(u.party.id) & EU_UK_DESIGNATING}
-    findings: list[OwnershipFinding] = []
-    if ofac_blocked:
-        findings += [f for f in ofac_50_percent(graph, ofac_blocked) if f.party == party.id]
-    if eu_uk:
-        findings += [f for f in eu_uk_owned_or_controlled(graph, eu_uk) if f.party == party.id]
+    findings: list[tuple[OwnershipTest, OwnershipFinding]] = []
+    unknown: list[tuple[OwnershipTest, str, tuple[str, ...]]] = []
+    near: list[tuple[OwnershipTest, str]] = []
+    for jurisdiction, lists in DESIGNATING.items():
+        designated = {u.party.id for u in ups if keys(u.party.id) & lists}
+        test = ownership_rules.ownership_test_on(jurisdiction, as_of)
+        if not designated or test is None:
+            continue
+        result = apply_test(graph, designated, test)
+        found = result.finding(party.id)
+        if found is not None:
+            findings.append((test, found))
+        unknown += [(test, h, p) for h, p in result.unknown.get(party.id, ())]
+        if found is None and party.id in result.near_misses:
+            near.append((test, result.near_misses[party.id]))
     if findings:
-        roots = {f.path[0] for f in findings}
+        roots = {f.path[0] for _, f in findings}
         entity_ids = [h.entity_id for r in roots for h in screened.open.get(r, {}).values()]
         factors.append(
             _make(
                 weights,
                 "ownership.owned-by-blocked",
                 name="Owned or controlled by blocked parties",
-                value="; ".join(f"{f.rule}: {' -> '.join(f.path)}" for f in findings),
+                value="; ".join(
+                    f"{t.jurisdiction} {f.rule}: {' -> '.join(f.path)}" for t, f in findings
+                ),
                 quantity=1,
                 explanation=(
                     f"{party.name} is blocked by ownership: "
                     + "; ".join(
-                        f"{f.explanation} [{f.rule}; path {' -> '.join(f.path)}]" for f in findings
+                        f"{t.jurisdiction}: {f.explanation}; path {' -> '.join(f.path)} "
+                        f"[test applied: {t.describe()}; {t.row.caveat}]"
+                        for t, f in findings
                     )
                     + ". Critical whatever else is found."
                 ),
                 entity_ids=entity_ids,
-                sources=[screened.data_as_of],
-                path=findings[0].path,
+                sources=[screened.data_as_of, *(t.row.source for t, _ in findings)],
+                path=findings[0][1].path,
+            )
+        )
+    if unknown and not findings:
+        factors.append(
+            _make(
+                weights,
+                "ownership.blocked-unknown-share",
+                name="Blocked owner, share not recorded",
+                value="; ".join(f"{t.jurisdiction}: {h}" for t, h, _ in unknown),
+                quantity=1,
+                explanation=(
+                    f"Owners of {party.name} under blocking sanctions hold shares the register does not "
+                    "record; each could reach the threshold, so the party may be blocked. Determine the "
+                    "shares (a blank share is never read as 0 %): "
+                    + "; ".join(
+                        f"{t.jurisdiction}: {h} (path {' -> '.join((*p, party.id))}), test "
+                        f"{t.title}: {t.threshold:g} % {'or more' if t.comparison == '>=' else 'exceeded'}"
+                        for t, h, p in unknown
+                    )
+                    + "."
+                ),
+                entity_ids=[
+                    e.entity_id for _, h, p in unknown for e in screened.open.get(p[0], {}).values()
+                ],
+                sources=[screened.data_as_of, *(t.row.source for t, _, _ in unknown)],
+                path=(*unknown[0][2], party.id),
             )
         )
     blocked_any = {u.party.id for u in ups if "blocking" in classes(u.party.id)}
-    if blocked_any and not findings:
+    if blocked_any and not findings and not unknown:
         minority = [by_id[p] for p in sorted(blocked_any)]
         factors.append(
             _make(
@@ -1136,6 +1184,14 @@ def _ownership_factors(
                         _path_text(u.link.path, u.link.kinds, u.link.share) for u in minority
                     )
                     + ". Transactions may still involve their interests."
+                    + "".join(f" {t.jurisdiction}: {text}." for t, text in near)
+                    + " Tests applied: "
+                    + "; ".join(
+                        f"{j}: {t.describe()}"
+                        for j in DESIGNATING
+                        if (t := ownership_rules.ownership_test_on(j, as_of)) is not None
+                    )
+                    + "."
                 ),
                 entity_ids=[
                     h.entity_id
@@ -1245,6 +1301,89 @@ def _ownership_factors(
     return factors
 
 
+def _listings(
+    store: Store, screened: _Screened, weights: Weights
+) -> dict[str, tuple[Listing, ...]]:
+    """Per party id, its strong hits on the lists the BIS Affiliates Rule looks at (CSL EL / MEU / SDN
+    and OFAC SDN), with the licence requirement, licence policy and programmes of the entry."""
+    out: dict[str, tuple[Listing, ...]] = {}
+    for party_id, hits in screened.open.items():
+        found = [
+            listing
+            for hit in hits.values()
+            if is_strong(hit, weights) and (listing := listing_of(store, hit)) is not None
+        ]
+        if found:
+            out[party_id] = tuple(found)
+    return out
+
+
+def _affiliates_factors(
+    party: Party,
+    graph: OwnershipGraph,
+    listed: dict[str, tuple[Listing, ...]],
+    weights: Weights,
+    as_of: date,
+    data_as_of: str,
+) -> list[Factor]:
+    """The BIS Affiliates Rule (lists/data/ownership_rules.yml) on the assessment date: a requirement
+    when in force, Red Flag 29 for listed owners of unknown share, "suspended - would apply from" while
+    suspended. A party listed itself (EL / MEU) keeps the factor with 0 points (counted as a listing)."""
+    rules = ownership_rules.load_rules()
+    others = {p: v for p, v in listed.items() if p != party.id}
+    holdings = affiliates_holdings(graph, others, party.id, rules.affiliates.threshold)
+    finding = ownership_rules.affiliates_finding(
+        holdings, on=as_of, party_country=party.country, rules=rules
+    )
+    rule_key = {
+        "licence-required": "ownership.affiliates-rule",
+        "red-flag": "ownership.affiliates-red-flag",
+        "suspended": "ownership.affiliates-suspended",
+        "not-yet": "ownership.affiliates-suspended",
+    }.get(finding.outcome)
+    if rule_key is None:
+        return []
+    self_listed = any(x.code in ("EL", "MEU") for x in listed.get(party.id, ()))
+    consequence = {
+        "licence-required": "Its listed owners' EAR licence requirements apply to it as if it were listed "
+        "(the most restrictive among them).",
+        "red-flag": "Red Flag 29: a licence is required unless the listed owners' shares are determined "
+        "(record them in the register and assess again); this is not a clear.",
+        "suspended": "Not a requirement on this date: the rule is suspended.",
+        "not-yet": "Not a requirement on this date: the rule was not yet in force.",
+    }[finding.outcome]
+    name = {
+        "licence-required": "BIS Affiliates Rule: owned 50 % or more by listed parties",
+        "red-flag": "BIS Affiliates Rule: listed owner of unknown share (Red Flag 29)",
+        "suspended": "BIS Affiliates Rule (suspended on this date)",
+        "not-yet": "BIS Affiliates Rule (not yet in force on this date)",
+    }[finding.outcome]
+    path = next((h.path for h in finding.counted if h.path), ())
+    return [
+        _make(
+            weights,
+            rule_key,
+            name=name,
+            value=f"{finding.outcome}: " + ", ".join(h.holder for h in finding.counted),
+            quantity=0 if self_listed else 1,
+            explanation=(
+                f"{party.name}: {finding.text()}. {consequence}"
+                + (
+                    " The party is on the Entity List / MEU List itself (counted there); the owners' "
+                    "policy still applies if it is more restrictive."
+                    if self_listed
+                    else ""
+                )
+                + f" Scope: {rules.affiliates.scope}"
+            ),
+            entity_ids=[x.entity_id for h in finding.counted for x in h.listings],
+            sources=[data_as_of, rules.affiliates.source]
+            + ([finding.status.period.row.source] if finding.status.period else []),
+            path=(*path, party.id) if path else (),
+        )
+    ]
+
+
 # --- service -----------------------------------------------------------------------------------------------
 
 
@@ -1282,6 +1421,9 @@ def assess(
     factors += _forced_labour_factors(party, evidence, weights, as_of)
     factors += _gpfg_factor(party, evidence, weights, as_of)
     factors += _ownership_factors(party, graph, ups, screened, weights, as_of)
+    factors += _affiliates_factors(
+        party, graph, _listings(store, screened, weights), weights, as_of, screened.data_as_of
+    )
     factors += _evidence_factors(party, evidence, weights, as_of)
     factors += _questionnaire_factors(party, finding, weights)
 

@@ -54,6 +54,10 @@ def next_commands(year: int | None = None) -> tuple[str, ...]:
         f'aktsam decide {DEMO_PARTY} --kind wind-down --rationale "Entity List, FCC Covered List and '
         f'Council on Ethics findings" --evidence EV-0001 --evidence EV-0006 --effective {y}-12-01 '
         f'--service-until {y + 3}-12-31 --action "Tell customers|Head of sales|{y}-12-15"',
+        "aktsam sales check --reference PO-2 --customer vestfjord-hf --destination NO "
+        '--end-use "hospital CCTV" --product "Hikvision DS-2CD2143G2-I"',
+        "aktsam sales check --reference PO-3 --customer vestfjord-hf --destination NO "
+        '--end-use "hospital CCTV" --product "Hikvision DS-2CD2143G2-I" --line-kind warranty',
         "aktsam followup",
         f'aktsam requests add --requester "A journalist" --question "Do you sell {DEMO_PARTY} '
         f'cameras?" --party {DEMO_PARTY}',

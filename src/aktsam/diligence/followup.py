@@ -17,6 +17,13 @@ whether it is overdue and the days left (negative: days overdue):
     open Transparency Act requests near or past their deadline.
 ``wind-down-end``
     the end of warranty and service duties of a wind-down in force.
+``account-publication``
+    the Transparency Act account for the last calendar year, due 30 June (åpenhetsloven § 5), from
+    ``lead_days`` before until it is recorded as published (``aktsam report published``).
+``account-update``
+    a material change in the risk assessment since the last published account (§ 5: the account is also
+    updated "ved vesentlige endringer i risikovurderingene"); what counts as one is in
+    ``data/transparency_rules.yml`` (:mod:`aktsam.diligence.account_updates`).
 
 "Today" is the ``as_of`` parameter; items due within ``within_days`` after it are listed as well as
 everything overdue.
@@ -29,6 +36,7 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
+from aktsam.diligence.account_updates import reminders
 from aktsam.errors import InputError
 from aktsam.store.db import Store
 from aktsam.store.schema import (
@@ -41,7 +49,7 @@ from aktsam.store.schema import (
 
 KINDS: tuple[str, ...] = (
     "action", "decision-approval", "decision-review", "assessment-review", "questionnaire",
-    "info-request", "wind-down-end",
+    "info-request", "wind-down-end", "account-publication", "account-update",
 )  # fmt: skip
 
 
@@ -125,6 +133,9 @@ def due_items(store: Store, as_of: dt.date, *, within_days: int = 30) -> list[Du
             add("info-request", request.party_id, request.id,
                 f"answer information request {request.id} from {request.requester} "
                 f"(received {request.received_on})", request.deadline)  # fmt: skip
+        for reminder in reminders(session, as_of, horizon):
+            add(reminder.kind, reminder.party_id, reminder.object_id, reminder.what,
+                reminder.due_on)  # fmt: skip
     return sorted(items, key=lambda i: (i.due_on, KINDS.index(i.kind), i.object_id))
 
 

@@ -27,15 +27,26 @@ Rules implemented (each with its own rule id):
     The EU Best Practices as updated on 3 July 2024: ownership = **50 % or more**, and holdings of
     different designated persons **aggregated** (as the Commission's Russia-sanctions FAQ 8 on asset
     freezes had already said). Call :func:`eu_owned_or_controlled_2024` for it.
+
+Dated tests (what the assessment uses): :func:`apply_test` applies an
+:class:`~aktsam.lists.ownership_rules.OwnershipTest` (the row of ``lists/data/ownership_rules.yml`` in
+force for a jurisdiction on a date: threshold, comparison, aggregation, control) and explains each
+finding with its arithmetic ("A 30 % + B 25 % = 55 % ≥ 50 % (…, aggregated)"); it also returns the
+holders whose share is unknown and, for tests that do not aggregate, the near-misses that would pass if
+the holdings were added up. :func:`affiliates_holdings` gives a party's direct holders for the BIS
+Affiliates Rule (Entity List / MEU owners, and entities 50 % or more owned by them, directly or
+indirectly, in the aggregate), to be judged by :func:`aktsam.lists.ownership_rules.affiliates_finding`.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING
+
+from aktsam.lists.ownership_rules import Holding, Listing, OwnershipTest
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -325,6 +336,178 @@ def _owned_finding(
             f"{', '.join(f'{h} ({_fmt(s)})' for h, s in holders)}"
         ),
     )
+
+
+@dataclass(frozen=True, slots=True)
+class TestResult:
+    """:func:`apply_test`'s answer: the parties captured, the holders of unknown share per party
+    (``(holder, path from its designated root)``), and per party the near-miss arithmetic of a test
+    that does not aggregate different designated persons' holdings."""
+
+    test: OwnershipTest
+    findings: tuple[OwnershipFinding, ...]
+    unknown: Mapping[str, tuple[tuple[str, tuple[str, ...]], ...]]
+    near_misses: Mapping[str, str]
+
+    def finding(self, party: str) -> OwnershipFinding | None:
+        return next((f for f in self.findings if f.party == party), None)
+
+
+def _sum_text(held: Iterable[tuple[str, float]]) -> tuple[str, float]:
+    items = sorted(held)
+    total = sum(s for _, s in items)
+    return " + ".join(f"{h} {_fmt(s)}" for h, s in items), total
+
+
+def apply_test(graph: OwnershipGraph, designated: set[str], test: OwnershipTest) -> TestResult:
+    """Parties owned (and, where ``test.control``, controlled) by ``designated`` under a dated test.
+
+    Holdings count directly and through parties already captured (each captured party's holdings are
+    attributed to the designated persons behind it), to a fixed point. ``aggregate``: ``all`` adds up
+    every designated holding; ``none`` / ``joint-only`` add up the holdings of one designated person
+    only (a joint arrangement is not visible in the register: record it as a ``controls`` relation), and
+    a party that would pass if the holdings were added up is a near-miss. An ``owns`` relation from a
+    designated or captured party without a share is never read as 0 %: it is listed in ``unknown``.
+    """
+    roots: dict[str, frozenset[str]] = {p: frozenset({p}) for p in designated}
+    paths: dict[str, tuple[str, ...]] = {p: (p,) for p in designated}
+    caught: dict[str, OwnershipFinding] = {}
+    agg_word = {"all": "aggregated", "none": "not aggregated",
+                "joint-only": "one designated person's holdings only"}[test.aggregate]  # fmt: skip
+    label = f"{test.title}, {agg_word}"
+    changed = True
+    while changed:
+        changed = False
+        for target in sorted(graph.parties()):
+            incoming = [
+                e for e in graph.incoming(target, OWNS) if e.source in roots and e.source != target
+            ]
+            owned = [e for e in incoming if e.share is not None]
+            controlled = [
+                e for e in graph.incoming(target, CONTROLS) if e.source in roots and e.source != target
+            ] if test.control else []  # fmt: skip
+            new_roots: set[str] = set()
+            finding: OwnershipFinding | None = None
+            if test.aggregate == "all":
+                terms, total = _sum_text((e.source, _share(e)) for e in owned)
+                if owned and test.passes(total):
+                    new_roots.update(*(roots[e.source] for e in owned))
+                    why = f"{terms} = {_fmt(total)} {test.sign} {test.threshold:g} % ({label})"
+                    finding = _test_finding(target, test, total, owned, paths, why)
+            else:
+                per_root: dict[str, list[Edge]] = defaultdict(list)
+                for e in owned:
+                    for root in roots[e.source]:
+                        per_root[root].append(e)
+                for root in sorted(per_root):
+                    held = per_root[root]
+                    terms, total = _sum_text((e.source, _share(e)) for e in held)
+                    if test.passes(total):
+                        new_roots.add(root)
+                        if finding is None or (finding.share or 0.0) < total:
+                            why = (f"{root}: {terms} = {_fmt(total)} {test.sign} "
+                                   f"{test.threshold:g} % ({label})")  # fmt: skip
+                            finding = _test_finding(target, test, total, held, paths, why)
+            for e in controlled:
+                new_roots.update(roots[e.source])
+                if finding is None:
+                    finding = OwnershipFinding(
+                        party=target, rule=test.id, share=None, path=(*paths[e.source], target),
+                        basis="control",
+                        explanation=f"controlled by {e.source}, itself designated or captured ({test.title})",
+                    )  # fmt: skip
+            if not new_roots:
+                continue
+            before = roots.get(target, frozenset())
+            if before | new_roots != before:
+                roots[target] = before | new_roots
+                changed = True
+            if target not in paths and finding is not None:
+                paths[target] = finding.path
+                caught[target] = finding
+                changed = True
+    unknown: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = {}
+    near: dict[str, str] = {}
+    for target in sorted(graph.parties()):
+        if target in caught or target in designated:
+            continue
+        edges = [
+            e for e in graph.incoming(target, OWNS) if e.source in roots and e.source != target
+        ]
+        blank = tuple((e.source, paths[e.source]) for e in edges if e.share is None)
+        if blank:
+            unknown[target] = blank
+        known = [(e.source, _share(e)) for e in edges if e.share is not None]
+        terms, total = _sum_text(known)
+        if test.aggregate != "all" and len(known) > 1 and test.passes(total):
+            near[target] = (
+                f"{terms} = {_fmt(total)} {test.sign} {test.threshold:g} % only if added up: "
+                f"{test.title} does not aggregate different designated persons' holdings"
+                + (" unless they are held jointly or under a joint arrangement: check for one"
+                   if test.aggregate == "joint-only" else "")
+            )  # fmt: skip
+    return TestResult(test, tuple(caught.values()), unknown, near)
+
+
+def _test_finding(
+    target: str,
+    test: OwnershipTest,
+    total: float,
+    held: list[Edge],
+    paths: dict[str, tuple[str, ...]],
+    why: str,
+) -> OwnershipFinding:
+    top = max(held, key=lambda e: (_share(e), e.source)).source
+    return OwnershipFinding(
+        party=target,
+        rule=test.id,
+        share=round(total, 6),
+        path=(*paths[top], target),
+        basis="ownership",
+        holders=tuple(sorted((e.source, _share(e)) for e in held)),
+        explanation=why,
+    )
+
+
+def affiliates_holdings(
+    graph: OwnershipGraph,
+    listed: Mapping[str, tuple[Listing, ...]],
+    party: str,
+    threshold: float = 50.0,
+) -> list[Holding]:
+    """The direct holders of ``party`` that count for the BIS Affiliates Rule, with their listings.
+
+    ``listed`` maps parties on a covered list to their listings. An entity owned ``threshold`` % or
+    more (known shares, aggregated) by listed or already-captured parties is captured too and carries
+    the listings of the holders counted (to a fixed point: indirect ownership through captured
+    entities counts). Returns one :class:`Holding` per ``owns`` relation into ``party`` from a listed
+    or captured holder, its share as recorded (None = unknown) and the path from a listed root.
+    """
+    carried: dict[str, tuple[Listing, ...]] = {p: tuple(v) for p, v in listed.items() if v}
+    paths: dict[str, tuple[str, ...]] = {p: (p,) for p in carried}
+    changed = True
+    while changed:
+        changed = False
+        for target in sorted(graph.parties()):
+            if target in carried:
+                continue
+            held = [e for e in graph.incoming(target, OWNS)
+                    if e.source in carried and e.source != target and e.share is not None]  # fmt: skip
+            if held and sum(_share(e) for e in held) + _EPSILON >= threshold:
+                carried[target] = tuple(dict.fromkeys(x for e in held for x in carried[e.source]))
+                top = max(held, key=lambda e: (_share(e), e.source)).source
+                paths[target] = (*paths[top], target)
+                changed = True
+    return [
+        Holding(
+            e.source,
+            None if e.share is None else float(e.share),
+            carried[e.source],
+            paths[e.source],
+        )
+        for e in sorted(graph.incoming(party, OWNS), key=lambda e: e.source)
+        if e.source in carried and e.source != party
+    ]
 
 
 def risk_reach(graph: OwnershipGraph, party_id: str) -> list[OwnershipFinding]:

@@ -31,6 +31,13 @@ Rule kinds (see the YAML file for every rule, its source and date):
     destinations under an embargo relevant to surveillance goods, each with its own source and outcome.
 ``region``
     terms (Xinjiang...) found in the end use or in the customer's / end user's name or region.
+
+The organisation's own decisions bind too (:mod:`aktsam.diligence.saledecisions`): a stop-new-sales,
+wind-down or exit decision on the customer, the end user, or the maker, brand or supplier of an order
+line's product (identified with the equipment audit's identification, so a relabel counts as its maker)
+refuses a new-sale line, citing the decision; warranty and service lines stay allowed under a wind-down
+until its service end, and the check says so. Each check stores the list snapshots it screened against
+and every decision it relied on.
 """
 
 from __future__ import annotations
@@ -39,7 +46,7 @@ import datetime as dt
 import importlib
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -47,9 +54,12 @@ from typing import Any
 import sqlalchemy as sa
 import yaml
 
+from aktsam.diligence import saledecisions
 from aktsam.diligence.register import require_party
+from aktsam.diligence.saledecisions import LINE_KINDS, DecisionRef, LineIdentity
 from aktsam.errors import AktsamError, ConfigError, InputError, NotFoundError, required_text
 from aktsam.lists.parsers.us_csl import sublist_code
+from aktsam.lists.staleness import StaleList, staleness_warnings
 from aktsam.settings import Settings
 from aktsam.store import trail
 from aktsam.store.db import Store
@@ -243,19 +253,26 @@ def _load(path: Path) -> SaleRules:
 
 @dataclass(frozen=True, slots=True)
 class Product:
-    """A product of the order and what it can do (capabilities from the rule file's vocabulary)."""
+    """An order line: the product (brand and model, e.g. ``"Hikvision DS-2CD2143G2-I"``), what it can do
+    (capabilities from the rule file's vocabulary), what kind of line it is (``new`` sale, ``service`` or
+    ``warranty`` work: :data:`~aktsam.diligence.saledecisions.LINE_KINDS`, given, never guessed) and,
+    optionally, the party it is bought from (``supplier``)."""
 
     name: str
     capabilities: tuple[str, ...] = ()
+    line_kind: str = "new"
+    supplier: str | None = None
 
     @classmethod
-    def parse(cls, text: str) -> Product:
+    def parse(cls, text: str, *, line_kind: str = "new", supplier: str | None = None) -> Product:
         """``"name:cap1,cap2"`` (capabilities optional): the CLI's ``--product`` value."""
         name, _, caps = text.partition(":")
-        return cls(name.strip(), tuple(c.strip() for c in caps.split(",") if c.strip()))
+        return cls(name.strip(), tuple(c.strip() for c in caps.split(",") if c.strip()),
+                   line_kind, supplier)  # fmt: skip
 
     def to_dict(self) -> dict[str, Any]:
-        return {"name": self.name, "capabilities": list(self.capabilities)}
+        return {"name": self.name, "capabilities": list(self.capabilities),
+                "line_kind": self.line_kind, "supplier": self.supplier}  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -313,6 +330,15 @@ class SaleCheck:
     approved_by: str | None
     approved_at: dt.datetime | None
     approval_note: str | None
+    snapshot_ids: tuple[int, ...] = ()
+    """The list snapshots the customer and end user were screened against."""
+    decisions: tuple[DecisionRef, ...] = ()
+    """The register's decisions the check relied on, each with its effect on the order."""
+    lines: tuple[LineIdentity, ...] = ()
+    """How each order line's product was identified (maker, brand, confidence, evidence)."""
+    warnings: tuple[StaleList, ...] = ()
+    """Lists in force past their staleness limit when the check ran (the answer rests on old data);
+    given with the check's answer, not stored."""
 
     @property
     def may_proceed(self) -> bool:
@@ -332,7 +358,13 @@ def _check(row: SaleCheckRow) -> SaleCheck:
         end_use=row.end_use,
         end_user_type=row.end_user_type,
         products=tuple(
-            Product(str(p.get("name", "")), tuple(p.get("capabilities", ()))) for p in row.products
+            Product(
+                str(p.get("name", "")),
+                tuple(p.get("capabilities", ())),
+                str(p.get("line_kind") or "new"),
+                p.get("supplier"),
+            )
+            for p in row.products
         ),
         flags=tuple(Flag.from_dict(f) for f in row.flags),
         outcome=row.outcome,
@@ -341,6 +373,13 @@ def _check(row: SaleCheckRow) -> SaleCheck:
         approved_by=row.approved_by,
         approved_at=row.approved_at,
         approval_note=row.approval_note,
+        snapshot_ids=tuple(int(i) for i in row.snapshot_ids or ()),
+        decisions=tuple(DecisionRef.from_dict(d) for d in row.decisions or ()),
+        lines=tuple(
+            LineIdentity.from_dict(p["identified"])
+            for p in row.products
+            if isinstance(p.get("identified"), dict)
+        ),
     )
 
 
@@ -407,6 +446,7 @@ def _screening_flags(
     screener: Any,
     actor: str,
     strong_match: float = 0.9,
+    runs: list[Any] | None = None,
 ) -> list[Flag]:
     """One flag per (rule, party, listed entity). A hit takes its rule's outcome when an analyst
     confirmed it or it scores at least ``strong_match``; a weaker open hit is a *possible* match and asks
@@ -419,6 +459,8 @@ def _screening_flags(
         schema = "person" if party.kind == "person" else "organization"
         for name in dict.fromkeys((party.name, *party.aliases)):
             run = screener.screen(name, schema=schema, party_id=party.id, actor=actor)
+            if runs is not None:
+                runs.append(run)
             for result in run.results:
                 for screened in result.hits:
                     if screened.status == "cleared":
@@ -438,7 +480,9 @@ def _screening_flags(
                         if key in flags:
                             continue
                         listed = f" ({hit.sublist})" if hit.sublist else ""
-                        strong = screened.status == "confirmed" or hit.score >= strong_match
+                        strong = (
+                            screened.status in ("confirmed", "pending") or hit.score >= strong_match
+                        )
                         outcome = rule.outcome if strong else OUTCOMES[1]
                         message = (
                             rule.message
@@ -520,6 +564,44 @@ def _rule_flags(
     return flags
 
 
+def _affiliates_flags(
+    store: Store,
+    screener: Any,
+    parties: Sequence[_Party],
+    actor: str,
+    strong_match: float,
+    on: dt.date,
+) -> list[Flag]:
+    """The BIS Affiliates Rule (lists/data/ownership_rules.yml) for the customer and end user."""
+    from aktsam.diligence.affiliates import check_party
+    from aktsam.lists.ownership_rules import load_rules as load_ownership_rules
+
+    rule = load_ownership_rules().affiliates
+    outcomes = {"licence-required": OUTCOMES[1], "red-flag": OUTCOMES[1], "suspended": OUTCOMES[0],
+                "not-yet": OUTCOMES[0]}  # fmt: skip
+    messages = {
+        "licence-required": "licence required (BIS Affiliates Rule: owned 50 % or more by Entity List / "
+        "MEU parties; the most restrictive owner's licence requirement and policy apply)",
+        "red-flag": "licence required or investigate (BIS Red Flag 29: a listed owner's share is unknown; "
+        "determine the ownership before the order proceeds) - not clear",
+        "suspended": "BIS Affiliates Rule suspended on this date - would apply (see detail); not a "
+        "requirement today",
+        "not-yet": "BIS Affiliates Rule not yet in force on this date",
+    }
+    flags = []
+    for party in parties:
+        finding = check_party(
+            store, screener, party.id, on=on, actor=actor, strong_match=strong_match
+        )
+        if finding is None or finding.outcome not in outcomes:
+            continue
+        flags.append(Flag(rule=rule.id, outcome=outcomes[finding.outcome],
+                          message=f"{party.id} ({party.name}): {messages[finding.outcome]}",
+                          source=rule.citation, url=rule.source, party_id=party.id,
+                          detail=finding.text()))  # fmt: skip
+    return flags
+
+
 def check_sale(
     store: Store,
     settings: Settings,
@@ -535,8 +617,14 @@ def check_sale(
     screener: Any = None,
     rules: SaleRules | None = None,
     country_risk: Callable[[str], str | None] | None = None,
+    on: dt.date | None = None,
 ) -> SaleCheck:
     """Check an order before it proceeds; store and return the check with its flags and outcome.
+
+    ``on`` is the date the BIS Affiliates Rule is judged on (default: today): owners of the customer or
+    end user on the Entity List / MEU List reaching 50 % make the line approval-required while the rule
+    is in force, as does a listed owner of unknown share (Red Flag 29); while it is suspended the check
+    notes it (outcome clear for that flag) with the date it would apply from.
 
     ``end_user_type`` defaults to the end user's (else, without an end user, the customer's) type in the
     register. ``screener`` defaults to a :class:`~aktsam.screening.service.Screener` on ``store``; each
@@ -565,6 +653,12 @@ def check_sale(
                 f"{', '.join(unknown)}; known: {', '.join(rules.capabilities)}",
                 field="products",
             )
+        if product.line_kind not in LINE_KINDS:
+            raise InputError(
+                f"product {product.name!r}: line kind must be one of {', '.join(LINE_KINDS)}, got "
+                f"{product.line_kind!r}",
+                field="line_kind",
+            )
     if end_user_type is not None and end_user_type not in rules.end_user_types:
         raise InputError(
             f"unknown end-user type {end_user_type!r}; known: {', '.join(rules.end_user_types)}",
@@ -576,6 +670,9 @@ def check_sale(
         if end_user_id is not None and end_user_id != customer_id:
             end_user_row = require_party(session, end_user_id, field="end user")
             parties.append(_load_party(end_user_row))
+        for product in products:
+            if product.supplier is not None:
+                require_party(session, product.supplier, field="supplier")
     if end_user_type is None:
         end_user_type = parties[-1].end_user_type if end_user_id is not None else (
             parties[0].end_user_type
@@ -585,7 +682,14 @@ def check_sale(
         from aktsam.screening.service import Screener
 
         screener = Screener(store, settings)
-    flags = _screening_flags(rules.rules, parties, screener, actor, rules.strong_match)
+    runs: list[Any] = []
+    flags = _screening_flags(rules.rules, parties, screener, actor, rules.strong_match, runs)
+    snapshot_ids = sorted({int(s.id) for run in runs for s in getattr(run, "snapshots", ())})
+    if runs and not snapshot_ids:
+        flags.append(Flag(rule="no-list-snapshot", outcome=OUTCOMES[1],
+                          message="no list snapshot was screened against: import the lists "
+                          "(aktsam lists update) and check again", source="aktsam lists status",
+                          url=""))  # fmt: skip
     flags += _rule_flags(
         rules.rules,
         parties=parties,
@@ -595,8 +699,21 @@ def check_sale(
         products=products,
         country_risk=country_risk or default_country_risk,
     )
-    outcome = worst([f.outcome for f in flags])
+    flags += _affiliates_flags(store, screener, parties, actor, rules.strong_match,
+                               on or dt.date.today())  # fmt: skip
+    checked_at = dt.datetime.now(dt.UTC)
+    stale = tuple(staleness_warnings(store, today=checked_at.date()))
     with store.session() as session:
+        bound = saledecisions.check_decisions(
+            session,
+            customer_id=customer_id,
+            end_user_id=end_user_id,
+            lines=[saledecisions.OrderLine(p.name, p.line_kind, p.supplier) for p in products],
+            today=checked_at.date(),
+        )
+        flags += [Flag(rule=f.rule, outcome=f.outcome, message=f.message, source=f.source, url="",
+                       party_id=f.party_id, detail=f.detail) for f in bound.findings]  # fmt: skip
+        outcome = worst([f.outcome for f in flags])
         row = SaleCheckRow(
             reference=reference,
             customer_id=customer_id,
@@ -604,21 +721,26 @@ def check_sale(
             destination=destination,
             end_use=end_use,
             end_user_type=end_user_type,
-            products=[p.to_dict() for p in products],
+            products=[
+                {**p.to_dict(), "identified": line.to_dict()}
+                for p, line in zip(products, bound.lines, strict=True)
+            ],
             flags=[f.to_dict() for f in flags],
             outcome=outcome,
             checked_by=actor,
-            checked_at=dt.datetime.now(dt.UTC),
+            checked_at=checked_at,
             approved_by=None,
             approved_at=None,
             approval_note=None,
+            snapshot_ids=snapshot_ids,
+            decisions=[d.to_dict() for d in bound.decisions],
         )
         session.add(row)
         session.flush()
         trail.record(session, actor=actor, action="sale.check", object_type="sale_check",
                      object_id=str(row.id),
                      after={**row_state(row), "rules_checked": rules.checked})  # fmt: skip
-        return _check(row)
+        return replace(_check(row), warnings=stale)
 
 
 def approve_sale(store: Store, check_id: int, *, approver: str, note: str) -> SaleCheck:

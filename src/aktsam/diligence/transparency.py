@@ -8,10 +8,13 @@ questionnaires and information requests, straight from the store's tables) and r
     the organisation's structure, area of operations, guidelines and procedures, from the profile
     (``profile.yml``, see :func:`load_profile`);
 § 5 b)
-    actual adverse impacts and significant risks identified: every party whose risk level at the end
-    of the year is ``high`` or ``critical`` (its latest assessment with ``as_of`` on or before
-    31 December) and every party with adverse evidence registered during the year, each with the
-    evidence ids and their sources;
+    actual adverse impacts and significant risks of adverse impacts on people (fundamental human rights
+    and decent working conditions), described from the register's evidence and risk factors through
+    ``data/impacts.csv`` (:mod:`aktsam.diligence.impacts`), actual impacts kept apart from risks. The
+    parties looked at are those at ``high`` or ``critical`` risk at the end of the year and those with
+    adverse evidence registered during it. Compliance facts (sanctions, export control, national-security
+    restrictions) are not impacts on people: they are never § 5 b items, and appear, if the profile
+    chooses, in a separate section;
 § 5 c)
     measures taken or planned and their results: the decisions taken during the year (kind,
     rationale, status), the actions completed during the year (with result) and those still open at
@@ -20,6 +23,13 @@ questionnaires and information requests, straight from the store's tables) and r
 changes since last year
     the same figures for the previous year, side by side, the parties that became or stopped being
     high risk, every change of risk level, and every decision that replaced an earlier one.
+
+What is published follows one rule (:mod:`aktsam.diligence.publication`): only public-source evidence or
+evidence the profile names is cited, ``summary:`` notes are never printed, optional fields (rationales,
+owners, results, decision makers) only when the profile's ``publication.fields`` lists them, and a built
+account with a file path or data-file name in any text is refused. What the account leaves out for the
+organisation's own review (unclassified evidence, withheld sources, compliance-only parties) is in
+:attr:`TransparencyAccount.internal`, which no renderer prints.
 
 Every figure comes from a function below that counts rows of the register (:func:`figures`,
 :func:`request_stats`, …), so the tests can recount them independently. Nothing reads the clock: the
@@ -30,7 +40,9 @@ date the board signs is a parameter.
 outline in the order of the German Supply Chain Act's documentation duty, to show that templates
 plug in). Jinja2 renders with autoescaping on; the PDF is the same HTML printed by WeasyPrint.
 
-Statutory basis (checked 2026-11-25): Lov 18. juni 2021 nr. 99 om virksomheters åpenhet og arbeid med
+Statutory basis (checked 2026-11-25; the primary text on lovdata.no could not be read again on
+2026-12-07, see ``data/transparency_rules.yml`` for the secondary sources quoted):
+Lov 18. juni 2021 nr. 99 om virksomheters åpenhet og arbeid med
 grunnleggende menneskerettigheter og anstendige arbeidsforhold (åpenhetsloven), LOV-2021-06-18-99,
 in force 1 July 2022. § 5: the account of the due diligence is published on the enterprise's website
 by 30 June each year and signed by the board (Altinn and Forbrukertilsynet guidance, see
@@ -42,19 +54,65 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import asdict, dataclass, field, is_dataclass
-from functools import cache
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
 import yaml
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
-from markupsafe import Markup
 from sqlalchemy.orm import Session
 
-from aktsam.devices.svg import bar_chart
-from aktsam.errors import AktsamError, InputError
+from aktsam.diligence import impacts as im
+from aktsam.diligence.publication import (
+    DEFAULT_POLICY,
+    PublicationPolicy,
+    leaks,
+    policy_from_dict,
+    public_quote,
+    web_address,
+)
+from aktsam.diligence.transparency_model import (
+    HIGH_LEVELS,
+    LEVELS,
+    PUBLIC_PROFILE_FIELDS,
+    PUBLISH_BY_DAY,
+    PUBLISH_BY_MONTH,
+    STATUTE,
+    THREE_WEEKS,
+    ActionItem,
+    Changes,
+    ComplianceItem,
+    DecisionChange,
+    DecisionItem,
+    FigureChange,
+    Figures,
+    InternalNotes,
+    LevelChange,
+    QuestionnaireStats,
+    RequestStats,
+    RiskItem,
+    SourceRef,
+    TransparencyAccount,
+    TransparencyError,
+)
+from aktsam.diligence.transparency_render import (
+    DECISION_NB,
+    DEFAULT_TEMPLATE,
+    FIGURE_NB,
+    LEVEL_NB,
+    TEMPLATE_DIR,
+    TEMPLATES,
+    TemplateSpec,
+    context,
+    internal_notes,
+    link,
+    render_html,
+    render_pdf,
+    risk_chart,
+    template_spec,
+    to_dict,
+)
+from aktsam.errors import InputError
 from aktsam.store.db import Store
 from aktsam.store.schema import (
     ActionRow,
@@ -65,45 +123,6 @@ from aktsam.store.schema import (
     PartyRow,
     QuestionnaireRow,
 )
-
-TEMPLATE_DIR = Path(__file__).parent / "templates"
-
-LEVELS: tuple[str, ...] = ("low", "medium", "high", "critical")
-HIGH_LEVELS: frozenset[str] = frozenset({"high", "critical"})
-"""Risk levels the account reports as significant risks (§ 5 b)."""
-THREE_WEEKS = dt.timedelta(weeks=3)
-"""§ 7: an information request is answered within three weeks of its receipt."""
-PUBLISH_BY_MONTH, PUBLISH_BY_DAY = 6, 30
-"""§ 5: the account for a year is published by 30 June of the following year."""
-
-STATUTE: dict[str, Any] = {
-    "title": "Lov om virksomheters åpenhet og arbeid med grunnleggende menneskerettigheter og "
-    "anstendige arbeidsforhold (åpenhetsloven)",
-    "section": "§ 5",
-    "id": "LOV-2021-06-18-99",
-    "url": "https://lovdata.no/dokument/NL/lov/2021-06-18-99",
-    "in_force": "2022-07-01",
-    "guidance": (
-        (
-            "Altinn: The Transparency Act – and who it applies to ('publish an account of the due "
-            "diligence assessments by 30 June each year')",
-            "https://info.altinn.no/en/start-and-run-business/running-business/"
-            "The-Transparency-Act-and-who-it-applies-to",
-        ),
-        (
-            "Forbrukertilsynet: The Transparency Act (duty to account for due diligence; formal "
-            "requirements)",
-            "https://www.forbrukertilsynet.no/vi-jobber-med/apenhetsloven/the-transparency-act",
-        ),
-    ),
-    "checked": "2026-11-25",
-}
-"""The statutory reference printed in the account, with the guidance pages it was checked against."""
-
-
-class TransparencyError(AktsamError):
-    """The account cannot be produced (unknown template, PDF libraries missing)."""
-
 
 # --- the profile (§ 5 a) -------------------------------------------------------------------------------------
 
@@ -131,6 +150,7 @@ class Profile:
     contact_email: str
     website: str | None = None
     contact_phone: str | None = None
+    publication: PublicationPolicy = DEFAULT_POLICY  # what the organisation chose to publish
 
 
 def _text(data: Mapping[str, Any], key: str, where: str, file: str | None) -> str:
@@ -184,6 +204,7 @@ def profile_from_dict(data: Mapping[str, Any], *, file: str | None = None) -> Pr
         contact_email=_text(contact, "email", "contact", file),
         website=_optional(org, "website"),
         contact_phone=_optional(contact, "phone"),
+        publication=policy_from_dict(data.get("publication"), file=file),
     )
 
 
@@ -201,216 +222,6 @@ def load_profile(path: Path) -> Profile:
     except yaml.YAMLError as exc:
         raise InputError(f"not valid YAML: {exc}", file=str(path)) from None
     return profile_from_dict(data, file=str(path))
-
-
-# --- the account's parts ---------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class SourceRef:
-    """One evidence row the account cites, with where it comes from."""
-
-    id: str
-    party_id: str | None
-    kind: str
-    stance: str
-    title: str
-    publisher: str | None
-    url: str | None
-    published: dt.date | None
-    quote: str | None
-
-
-@dataclass(frozen=True, slots=True)
-class RiskItem:
-    """§ 5 b: one party with a significant risk or adverse finding in the year."""
-
-    party_id: str
-    party_name: str
-    country: str | None
-    roles: tuple[str, ...]
-    level: str | None  # risk level at the end of the year; None: never assessed by then
-    score: float | None
-    assessed_on: dt.date | None
-    assessment_id: int | None
-    factors: tuple[str, ...]  # names of the assessment's factors that scored
-    topics: tuple[str, ...]
-    evidence_ids: tuple[str, ...]
-
-    @property
-    def significant(self) -> bool:
-        return self.level in HIGH_LEVELS
-
-
-@dataclass(frozen=True, slots=True)
-class DecisionItem:
-    """§ 5 c: a decision taken during the year."""
-
-    id: int
-    party_id: str
-    party_name: str
-    kind: str
-    scope: tuple[str, ...]
-    rationale: str
-    status: str
-    decided_on: dt.date
-    effective_on: dt.date
-    service_until: dt.date | None
-    review_on: dt.date | None
-    evidence_ids: tuple[str, ...]
-    decided_by: str
-    approved_by: str | None
-    previous_kind: str | None  # the party's decision before this one, if any
-
-
-@dataclass(frozen=True, slots=True)
-class ActionItem:
-    """§ 5 c: an action completed during the year, or open at its end."""
-
-    id: int
-    party_id: str
-    party_name: str
-    decision_id: int | None
-    title: str
-    owner: str
-    due_on: dt.date
-    done_on: dt.date | None
-    result: str | None
-    status: str  # done / open, as at the end of the year
-    overdue: bool
-
-
-@dataclass(frozen=True, slots=True)
-class QuestionnaireStats:
-    sent: int  # sent during the year
-    answered: int  # answered during the year
-    answered_on_time: int  # of those answered, by their due date
-    answered_late: int
-    open: int  # sent by the end of the year and not answered or closed by then
-    overdue: int  # of the open ones, past their due date at the end of the year
-
-
-@dataclass(frozen=True, slots=True)
-class RequestStats:
-    """Information requests (§ 6–7) received during the year, and what became of them by its end."""
-
-    received: int
-    answered: int
-    answered_on_time: int  # by the deadline (three weeks, or the extended deadline)
-    answered_late: int
-    answered_within_three_weeks: int
-    refused: int
-    open: int  # neither answered nor refused by the end of the year
-
-
-@dataclass(frozen=True, slots=True)
-class Figures:
-    """The year's counts; each one recomputable from the register (see the functions below)."""
-
-    year: int
-    parties: int  # in the register at the end of the year, the reporting organisation excluded
-    suppliers: int
-    customers: int
-    assessed_parties: int  # parties with a risk level at the end of the year
-    high_risk_parties: int  # level high or critical at the end of the year
-    critical_risk_parties: int
-    adverse_evidence: int  # adverse evidence rows registered during the year
-    evidence_cited: (
-        int  # distinct evidence rows the account cites (§ 5 b risks and § 5 c decisions)
-    )
-    decisions: int  # decisions taken during the year
-    decisions_by_kind: tuple[tuple[str, int], ...]
-    actions_done: int
-    actions_open: int
-    actions_overdue: int
-    questionnaires: QuestionnaireStats
-    requests: RequestStats
-
-    def flat(self) -> dict[str, int]:
-        """Every count under one name (what "changes since last year" compares)."""
-        out = {
-            "parties": self.parties,
-            "suppliers": self.suppliers,
-            "customers": self.customers,
-            "assessed_parties": self.assessed_parties,
-            "high_risk_parties": self.high_risk_parties,
-            "critical_risk_parties": self.critical_risk_parties,
-            "adverse_evidence": self.adverse_evidence,
-            "evidence_cited": self.evidence_cited,
-            "decisions": self.decisions,
-            "actions_done": self.actions_done,
-            "actions_open": self.actions_open,
-            "actions_overdue": self.actions_overdue,
-        }
-        out.update({f"questionnaires_{k}": v for k, v in asdict(self.questionnaires).items()})
-        out.update({f"requests_{k}": v for k, v in asdict(self.requests).items()})
-        return out
-
-
-@dataclass(frozen=True, slots=True)
-class FigureChange:
-    name: str
-    previous: int
-    current: int
-
-    @property
-    def delta(self) -> int:
-        return self.current - self.previous
-
-
-@dataclass(frozen=True, slots=True)
-class LevelChange:
-    party_id: str
-    party_name: str
-    previous: str | None
-    current: str | None
-
-
-@dataclass(frozen=True, slots=True)
-class DecisionChange:
-    party_id: str
-    party_name: str
-    previous_kind: str
-    current_kind: str
-    decided_on: dt.date
-
-
-@dataclass(frozen=True, slots=True)
-class Changes:
-    """Changes since the previous year."""
-
-    previous_year: int
-    figures: tuple[FigureChange, ...]
-    newly_high_risk: tuple[LevelChange, ...]
-    no_longer_high_risk: tuple[LevelChange, ...]
-    level_changes: tuple[LevelChange, ...]
-    decision_changes: tuple[DecisionChange, ...]
-
-    def figure(self, name: str) -> FigureChange:
-        for change in self.figures:
-            if change.name == name:
-                return change
-        raise KeyError(name)
-
-
-@dataclass(frozen=True, slots=True)
-class TransparencyAccount:
-    """The account for one calendar year (åpenhetsloven § 5 a–c), ready to render."""
-
-    year: int
-    period_start: dt.date
-    period_end: dt.date
-    publish_by: dt.date
-    signed_on: dt.date | None
-    profile: Profile
-    figures: Figures
-    risks: tuple[RiskItem, ...]
-    decisions: tuple[DecisionItem, ...]
-    actions_done: tuple[ActionItem, ...]
-    actions_open: tuple[ActionItem, ...]
-    changes: Changes
-    sources: tuple[SourceRef, ...]
-    statute: Mapping[str, Any] = field(default_factory=lambda: STATUTE, hash=False)
 
 
 # --- the figures, each from the register ------------------------------------------------------------------------
@@ -546,9 +357,22 @@ def _party_names(session: Session, ids: Iterable[str]) -> dict[str, str]:
     return {str(ident): str(name) for ident, name in session.execute(query)}
 
 
-def decision_items(session: Session, year: int) -> list[DecisionItem]:
+def _cited(session: Session, ids: Iterable[str], policy: PublicationPolicy) -> tuple[str, ...]:
+    """The evidence ids among ``ids`` the published account may cite (unknown ids are left out)."""
+    wanted = list(dict.fromkeys(str(i) for i in ids))
+    if not wanted:
+        return ()
+    query = sa.select(EvidenceRow.id, EvidenceRow.kind).where(EvidenceRow.id.in_(wanted))
+    kinds = {str(ident): str(kind) for ident, kind in session.execute(query)}
+    return tuple(i for i in wanted if i in kinds and policy.cites(i, kinds[i]))
+
+
+def decision_items(
+    session: Session, year: int, policy: PublicationPolicy = DEFAULT_POLICY
+) -> list[DecisionItem]:
     """§ 5 c: decisions taken during ``year`` (by the date they were decided), oldest first, each
-    with the kind of the party's decision before it."""
+    with the kind of the party's decision before it; rationale and decision makers only as ``policy``
+    publishes them, evidence only where it may be cited."""
     rows = list(
         session.scalars(sa.select(DecisionRow).order_by(DecisionRow.decided_at, DecisionRow.id))
     )
@@ -568,22 +392,24 @@ def decision_items(session: Session, year: int) -> list[DecisionItem]:
                 party_name=names.get(row.party_id, row.party_id),
                 kind=row.kind,
                 scope=tuple(str(s) for s in row.scope or ()),
-                rationale=row.rationale,
+                rationale=row.rationale if policy.shows("decision-rationale") else None,
                 status=row.status,
                 decided_on=decided_on,
                 effective_on=row.effective_on,
                 service_until=row.service_until,
                 review_on=row.review_on,
-                evidence_ids=tuple(str(e) for e in row.evidence_ids or ()),
-                decided_by=row.decided_by,
-                approved_by=row.approved_by,
+                evidence_ids=_cited(session, row.evidence_ids or (), policy),
+                decided_by=row.decided_by if policy.shows("decision-makers") else None,
+                approved_by=row.approved_by if policy.shows("decision-makers") else None,
                 previous_kind=before,
             )
         )
     return items
 
 
-def _action_item(row: ActionRow, party_name: str, *, status: str, overdue: bool) -> ActionItem:
+def _action_item(
+    row: ActionRow, party_name: str, *, status: str, overdue: bool, policy: PublicationPolicy
+) -> ActionItem:
     done = status == "done"
     return ActionItem(
         id=row.id,
@@ -591,16 +417,18 @@ def _action_item(row: ActionRow, party_name: str, *, status: str, overdue: bool)
         party_name=party_name,
         decision_id=row.decision_id,
         title=row.title,
-        owner=row.owner,
+        owner=row.owner if policy.shows("action-owners") else None,
         due_on=row.due_on,
         done_on=row.done_on if done else None,
-        result=row.result if done else None,
+        result=row.result if done and policy.shows("action-results") else None,
         status=status,
         overdue=overdue,
     )
 
 
-def action_items(session: Session, year: int) -> tuple[list[ActionItem], list[ActionItem]]:
+def action_items(
+    session: Session, year: int, policy: PublicationPolicy = DEFAULT_POLICY
+) -> tuple[list[ActionItem], list[ActionItem]]:
     """§ 5 c: (actions completed during ``year``, actions open at its end).
 
     An action exists from its decision's date (an action without a decision: always); it is open at the
@@ -619,9 +447,10 @@ def action_items(session: Session, year: int) -> tuple[list[ActionItem], list[Ac
         name = names.get(row.party_id, row.party_id)
         if row.status == "done" and _in(row.done_on, year):
             late = row.done_on is not None and row.done_on > row.due_on
-            done.append(_action_item(row, name, status="done", overdue=late))
+            done.append(_action_item(row, name, status="done", overdue=late, policy=policy))
         elif row.status != "cancelled" and (row.done_on is None or row.done_on > end):
-            still_open.append(_action_item(row, name, status="open", overdue=row.due_on < end))
+            late = row.due_on < end
+            still_open.append(_action_item(row, name, status="open", overdue=late, policy=policy))
     return done, still_open
 
 
@@ -679,10 +508,12 @@ def request_stats(session: Session, year: int) -> RequestStats:
     )
 
 
-def cited_evidence(risks: Sequence[RiskItem], decisions: Sequence[DecisionItem]) -> list[str]:
+def cited_evidence(
+    items: Sequence[im.ImpactItem | RiskItem], decisions: Sequence[DecisionItem]
+) -> list[str]:
     """Distinct evidence ids the account cites, in order of first mention."""
     out: list[str] = []
-    for ids in [r.evidence_ids for r in risks] + [d.evidence_ids for d in decisions]:
+    for ids in [r.evidence_ids for r in items] + [d.evidence_ids for d in decisions]:
         for ident in ids:
             if ident not in out:
                 out.append(ident)
@@ -690,6 +521,8 @@ def cited_evidence(risks: Sequence[RiskItem], decisions: Sequence[DecisionItem])
 
 
 def source_refs(session: Session, ids: Sequence[str]) -> list[SourceRef]:
+    """The cited evidence rows as the account prints them: a ``summary:`` note is not a quotation and
+    is left out, and only a web address is printed as the address."""
     rows = {r.id: r for r in session.scalars(sa.select(EvidenceRow).where(EvidenceRow.id.in_(ids)))}
     return [
         SourceRef(
@@ -699,21 +532,98 @@ def source_refs(session: Session, ids: Sequence[str]) -> list[SourceRef]:
             stance=r.stance,
             title=r.title,
             publisher=r.publisher,
-            url=r.url,
+            url=web_address(r.url),
             published=r.published,
-            quote=r.quote,
+            quote=public_quote(r.quote),
         )
         for r in (rows[i] for i in sorted(ids) if i in rows)
     ]
 
 
-def figures(session: Session, year: int) -> Figures:
-    """Every count of the account for ``year``."""
+@dataclass(frozen=True, slots=True)
+class ImpactScan:
+    """:func:`impact_scan`'s result: the § 5 b items and what was left out of them, and why."""
+
+    items: tuple[im.ImpactItem, ...]
+    compliance: tuple[ComplianceItem, ...]
+    unclassified: tuple[str, ...]
+    withheld: tuple[str, ...]
+
+
+def impact_scan(
+    session: Session, year: int, policy: PublicationPolicy = DEFAULT_POLICY
+) -> ImpactScan:
+    """§ 5 b for ``year``: the parties of :func:`risk_items`, their adverse evidence and assessment
+    factors classified through ``data/impacts.csv`` into actual impacts and risks for people; parties
+    with compliance findings only, and evidence or factors the table does not know, set apart."""
+    parties = risk_items(session, year)
+    levels = levels_at(session, year)
+    ids = {e for r in parties for e in r.evidence_ids}
+    rows = {r.id: r for r in session.scalars(sa.select(EvidenceRow).where(EvidenceRow.id.in_(ids)))}
+    items: list[im.ImpactItem] = []
+    compliance: list[ComplianceItem] = []
+    unclassified: list[str] = []
+    withheld: list[str] = []
+    for party in parties:
+        bases: list[tuple[im.ImpactRule, im.Basis]] = []
+        grounds: list[str] = []
+        for ident in party.evidence_ids:
+            row = rows.get(ident)
+            if row is None or row.stance != "adverse":
+                continue
+            rule = im.rule_for_topic(row.topic)
+            if rule is None:
+                unclassified.append(f"{ident} ({party.party_name}): topic {row.topic!r} not in "
+                                    "impacts.csv, so not described in § 5 b")  # fmt: skip
+            elif not rule.is_impact:
+                grounds.append(im.split_topic(row.topic)[0] or "")
+            else:
+                actual = im.split_topic(row.topic)[1]
+                bases.append((rule, im.Basis(ident, None, row.title, actual)))
+        assessment = levels.get(party.party_id)
+        for factor in (assessment.factors or ()) if assessment is not None else ():
+            if not isinstance(factor, Mapping) or float(factor.get("points", 1) or 0) <= 0:
+                continue
+            name, rule_key = str(factor.get("name", "")), factor.get("rule")
+            rule = im.rule_for_factor(str(rule_key)) if rule_key else None
+            if rule is None:
+                if rule_key:
+                    unclassified.append(f"{party.party_name}: factor rule {rule_key!r} not in "
+                                        "impacts.csv")  # fmt: skip
+                if name:
+                    grounds.append(name)
+            elif not rule.is_impact:
+                grounds.append(name)
+            else:
+                detail = str(factor.get("value") or name)
+                bases.append((rule, im.Basis(None, str(rule_key), detail, False)))
+        cites = {i: policy.cites(i, rows[i].kind) for i in {b.evidence_id for _, b in bases} if i}
+        withheld.extend(sorted(i for i, ok in cites.items() if not ok))
+        made = im.build_items(
+            party_id=party.party_id, party_name=party.party_name, country=party.country,
+            roles=party.roles, level=party.level, significant_level=party.significant,
+            bases=bases, cites=cites,
+        )  # fmt: skip
+        items.extend(made)
+        if not made:
+            compliance.append(
+                ComplianceItem(party.party_id, party.party_name, party.country, party.level,
+                               party.significant, tuple(dict.fromkeys(g for g in grounds if g)))
+            )  # fmt: skip
+    rank = {level: i for i, level in enumerate(LEVELS)}
+    items.sort(key=lambda i: (i.kind != "actual", not i.significant,
+                              -rank.get(i.level or "", -1), i.party_name, i.impact))  # fmt: skip
+    return ImpactScan(tuple(items), tuple(compliance), tuple(unclassified),
+                      tuple(dict.fromkeys(withheld)))  # fmt: skip
+
+
+def figures(session: Session, year: int, policy: PublicationPolicy = DEFAULT_POLICY) -> Figures:
+    """Every count of the account for ``year`` (what is cited depends on ``policy``)."""
     parties = parties_at(session, year)
     levels = levels_at(session, year)
-    risks = risk_items(session, year)
-    decisions = decision_items(session, year)
-    done, still_open = action_items(session, year)
+    scan = impact_scan(session, year, policy)
+    decisions = decision_items(session, year, policy)
+    done, still_open = action_items(session, year, policy)
     kinds = Counter(d.kind for d in decisions)
     return Figures(
         year=year,
@@ -724,7 +634,10 @@ def figures(session: Session, year: int) -> Figures:
         high_risk_parties=sum(1 for a in levels.values() if a.level in HIGH_LEVELS),
         critical_risk_parties=sum(1 for a in levels.values() if a.level == "critical"),
         adverse_evidence=len(adverse_evidence(session, year)),
-        evidence_cited=len(cited_evidence(risks, decisions)),
+        impacts_actual=sum(1 for i in scan.items if i.kind == "actual"),
+        impacts_significant_risk=sum(1 for i in scan.items if i.kind == "risk" and i.significant),
+        impacts_other_risk=sum(1 for i in scan.items if i.kind == "risk" and not i.significant),
+        evidence_cited=len(cited_evidence(scan.items, decisions)),
         decisions=len(decisions),
         decisions_by_kind=tuple(sorted(kinds.items())),
         actions_done=len(done),
@@ -735,10 +648,15 @@ def figures(session: Session, year: int) -> Figures:
     )
 
 
-def changes(session: Session, year: int, current: Figures | None = None) -> Changes:
+def changes(
+    session: Session,
+    year: int,
+    current: Figures | None = None,
+    policy: PublicationPolicy = DEFAULT_POLICY,
+) -> Changes:
     """What changed since the previous year: figures, risk levels and decisions."""
-    now = current if current is not None else figures(session, year)
-    before = figures(session, year - 1)
+    now = current if current is not None else figures(session, year, policy)
+    before = figures(session, year - 1, policy)
     previous_flat, current_flat = before.flat(), now.flat()
     level_now = {p: a.level for p, a in levels_at(session, year).items()}
     level_before = {p: a.level for p, a in levels_at(session, year - 1).items()}
@@ -760,26 +678,53 @@ def changes(session: Session, year: int, current: Figures | None = None) -> Chan
         level_changes=tuple(level_changes),
         decision_changes=tuple(
             DecisionChange(d.party_id, d.party_name, d.previous_kind, d.kind, d.decided_on)
-            for d in decision_items(session, year)
+            for d in decision_items(session, year, policy)
             if d.previous_kind is not None and d.previous_kind != d.kind
         ),
+    )
+
+
+def _named_only(found: Changes, named: set[str]) -> Changes:
+    """``found`` naming only parties the account names anyway (in § 5 b this year or last year, or in
+    the published compliance section); the others are in the counts only."""
+    return replace(
+        found,
+        newly_high_risk=tuple(c for c in found.newly_high_risk if c.party_id in named),
+        no_longer_high_risk=tuple(c for c in found.no_longer_high_risk if c.party_id in named),
+        level_changes=tuple(c for c in found.level_changes if c.party_id in named),
     )
 
 
 def build_account(
     store: Store, *, year: int, profile: Profile, signed_on: dt.date | None = None
 ) -> TransparencyAccount:
-    """The account for calendar ``year`` from the register in ``store`` (read only).
+    """The account for calendar ``year`` from the register in ``store`` (read only), holding only what
+    ``profile.publication`` lets it publish.
 
-    ``signed_on`` is the date printed in the signature block (left blank to sign by hand when None)."""
+    ``signed_on`` is the date printed in the signature block (left blank to sign by hand when None).
+    Refuses (:class:`TransparencyError`, naming the field) an account whose text would print a file
+    path, a data-file name or ``AKTSAM_HOME`` (:func:`aktsam.diligence.publication.leaks`)."""
     start, end = year_bounds(year)
+    policy = profile.publication
     with store.session() as session:
-        now = figures(session, year)
-        risks = risk_items(session, year)
-        decisions = decision_items(session, year)
-        done, still_open = action_items(session, year)
-        sources = source_refs(session, cited_evidence(risks, decisions))
-        return TransparencyAccount(
+        now = figures(session, year, policy)
+        scan = impact_scan(session, year, policy)
+        decisions = decision_items(session, year, policy)
+        done, still_open = action_items(session, year, policy)
+        sources = source_refs(session, cited_evidence(scan.items, decisions))
+        decision_withheld = [
+            str(e)
+            for row in session.scalars(sa.select(DecisionRow))
+            if _day(row.decided_at).year == year
+            for e in row.evidence_ids or ()
+            if str(e) not in {x for d in decisions for x in d.evidence_ids}
+        ]
+        compliance = tuple(
+            c for c in scan.compliance if c.significant and policy.shows("compliance-risks")
+        )
+        named = {i.party_id for i in (*scan.items, *impact_scan(session, year - 1, policy).items)}
+        named |= {c.party_id for c in compliance}
+        account = TransparencyAccount(
             year=year,
             period_start=start,
             period_end=end,
@@ -787,210 +732,53 @@ def build_account(
             signed_on=signed_on,
             profile=profile,
             figures=now,
-            risks=tuple(risks),
+            impacts=scan.items,
+            compliance=compliance,
             decisions=tuple(decisions),
             actions_done=tuple(done),
             actions_open=tuple(still_open),
-            changes=changes(session, year, now),
+            changes=_named_only(changes(session, year, now, policy), named),
             sources=tuple(sources),
+            internal=InternalNotes(
+                unclassified=scan.unclassified,
+                withheld=tuple(dict.fromkeys([*scan.withheld, *decision_withheld])),
+                compliance=scan.compliance,
+            ),
         )
-
-
-# --- rendering -----------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class TemplateSpec:
-    """A pluggable account layout: its Jinja2 file, title and language."""
-
-    id: str
-    file: str
-    title: str
-    language: str
-    description: str
-
-
-TEMPLATES: dict[str, TemplateSpec] = {
-    "transparency-no": TemplateSpec(
-        "transparency-no",
-        "transparency_no.html.j2",
-        "Redegjørelse for aktsomhetsvurderinger etter åpenhetsloven § 5",
-        "nb",
-        "The Norwegian account under åpenhetsloven § 5 a–c, with the board's signature block.",
-    ),
-    "lksg-style": TemplateSpec(
-        "lksg-style",
-        "lksg_style.html.j2",
-        "Due diligence documentation (LkSG-style outline)",
-        "en",
-        "A shorter outline in the order of the German Supply Chain Act's documentation duty "
-        "(risk management, risk analysis, preventive and remedial measures, complaints).",
-    ),
-}
-"""Account templates by id (``aktsam report transparency --template``)."""
-DEFAULT_TEMPLATE = "transparency-no"
-
-LEVEL_NB = {"low": "lav", "medium": "middels", "high": "høy", "critical": "kritisk"}
-DECISION_NB = {
-    "continue": "fortsette",
-    "engage": "påvirke (dialog)",
-    "conditional": "fortsette på vilkår",
-    "stop-new-purchases": "stans i nye innkjøp",
-    "stop-new-sales": "stans i nytt salg",
-    "wind-down": "avvikling (service ut garantitiden)",
-    "exit": "avslutte forholdet",
-}
-FIGURE_NB = {
-    "parties": "parter i registeret",
-    "suppliers": "leverandører",
-    "customers": "kunder",
-    "assessed_parties": "risikovurderte parter",
-    "high_risk_parties": "parter med høy eller kritisk risiko",
-    "critical_risk_parties": "parter med kritisk risiko",
-    "adverse_evidence": "nye negative funn (dokumentasjon)",
-    "evidence_cited": "kilder sitert i redegjørelsen",
-    "decisions": "beslutninger",
-    "actions_done": "tiltak gjennomført",
-    "actions_open": "tiltak åpne ved årsslutt",
-    "actions_overdue": "tiltak på overtid ved årsslutt",
-    "questionnaires_sent": "spørreskjema sendt",
-    "questionnaires_answered": "spørreskjema besvart",
-    "questionnaires_answered_on_time": "spørreskjema besvart innen frist",
-    "questionnaires_answered_late": "spørreskjema besvart etter frist",
-    "questionnaires_open": "spørreskjema ubesvart ved årsslutt",
-    "questionnaires_overdue": "spørreskjema på overtid ved årsslutt",
-    "requests_received": "informasjonskrav mottatt",
-    "requests_answered": "informasjonskrav besvart",
-    "requests_answered_on_time": "besvart innen fristen",
-    "requests_answered_late": "besvart etter fristen",
-    "requests_answered_within_three_weeks": "besvart innen tre uker",
-    "requests_refused": "avslått",
-    "requests_open": "ubesvart ved årsslutt",
-}
-
-
-@cache
-def _environment() -> Environment:
-    env = Environment(
-        loader=FileSystemLoader(TEMPLATE_DIR),
-        autoescape=True,
-        undefined=StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-    )
-    env.filters["level_nb"] = lambda v: LEVEL_NB.get(v, v) if v else "ikke vurdert"
-    env.filters["decision_nb"] = lambda v: DECISION_NB.get(v, v)
-    env.filters["figure_nb"] = lambda v: FIGURE_NB.get(v, v)
-    env.filters["iso"] = lambda v: v.isoformat() if v is not None else ""
-    env.filters["signed"] = lambda v: f"{v:+d}" if v else "0"
-    return env
-
-
-def link(url: str | None) -> str | None:
-    """``url`` if it is a web address (shown as a link), else None (shown as text)."""
-    return url if url and url.startswith(("https://", "http://")) else None
-
-
-def risk_chart(account: TransparencyAccount) -> Markup:
-    """Bar chart of the § 5 b parties per risk level at the end of the year."""
-    counts = Counter(r.level for r in account.risks if r.level)
-    items = [(LEVEL_NB[level], float(counts[level])) for level in reversed(LEVELS) if counts[level]]
-    return Markup(
-        bar_chart(
-            f"Parter med funn etter risikonivå {account.year}",
-            items,
-            description="Parter omtalt i § 5 b etter risikonivå ved årsslutt.",
-            chart_id="chart-risk-levels",
+    found = leaks(to_dict(account))
+    if found:
+        raise TransparencyError(
+            "the account would publish internal references; edit the register entry, withhold the "
+            "evidence (publication.withhold_evidence in the profile) or leave the field unpublished: "
+            + "; ".join(found)
         )
-    )
-
-
-def context(account: TransparencyAccount) -> dict[str, Any]:
-    """What every template gets: the account, the statute, and helpers."""
-    evidence = {s.id: s for s in account.sources}
-    return {
-        "a": account,
-        "p": account.profile,
-        "f": account.figures,
-        "c": account.changes,
-        "statute": account.statute,
-        "evidence": evidence,
-        "link": link,
-        "risk_chart": risk_chart(account),
-        "significant": [r for r in account.risks if r.significant],
-        "other_findings": [r for r in account.risks if not r.significant],
-    }
-
-
-def template_spec(template: str) -> TemplateSpec:
-    try:
-        return TEMPLATES[template]
-    except KeyError:
-        raise TransparencyError(
-            f"unknown template {template!r}; choose one of {', '.join(sorted(TEMPLATES))}"
-        ) from None
-
-
-def render_html(account: TransparencyAccount, template: str = DEFAULT_TEMPLATE) -> str:
-    """The account as one self-contained HTML document through template ``template``."""
-    spec = template_spec(template)
-    return _environment().get_template(spec.file).render(spec=spec, **context(account))
-
-
-def render_pdf(
-    account: TransparencyAccount,
-    path: Path,
-    template: str = DEFAULT_TEMPLATE,
-    *,
-    uncompressed_pdf: bool = False,
-) -> None:
-    """The HTML account printed to PDF at ``path`` by WeasyPrint (A4 portrait, numbered pages)."""
-    html = render_html(account, template)
-    try:
-        import weasyprint
-    except OSError as exc:  # cffi could not dlopen libpango/libharfbuzz/...
-        raise TransparencyError(
-            "PDF output needs the system libraries Pango, HarfBuzz and fontconfig and a font, which "
-            f"could not be loaded ({exc}); write an .html account and print it from a browser"
-        ) from None
-    weasyprint.HTML(string=html, base_url=None).write_pdf(
-        str(path), uncompressed_pdf=uncompressed_pdf
-    )
-
-
-def _plain(value: Any) -> Any:
-    if is_dataclass(value) and not isinstance(value, type):
-        return {k: _plain(v) for k, v in asdict(value).items()}
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, Mapping):
-        return {str(k): _plain(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_plain(v) for v in value]
-    return value
-
-
-def to_dict(account: TransparencyAccount) -> dict[str, Any]:
-    """The account as JSON-ready values (dates as ISO text): the ``.json`` output."""
-    data: dict[str, Any] = _plain(account)
-    data["figures"]["flat"] = account.figures.flat()
-    return data
+    return account
 
 
 __all__ = [
+    "DECISION_NB",
     "DEFAULT_TEMPLATE",
+    "FIGURE_NB",
     "HIGH_LEVELS",
+    "LEVELS",
+    "LEVEL_NB",
+    "PUBLIC_PROFILE_FIELDS",
+    "PUBLISH_BY_DAY",
+    "PUBLISH_BY_MONTH",
     "STATUTE",
     "TEMPLATES",
+    "TEMPLATE_DIR",
     "THREE_WEEKS",
     "ActionItem",
     "BoardMember",
     "Changes",
+    "ComplianceItem",
     "DecisionChange",
     "DecisionItem",
     "FigureChange",
     "Figures",
+    "ImpactScan",
+    "InternalNotes",
     "LevelChange",
     "Profile",
     "QuestionnaireStats",
@@ -1009,6 +797,8 @@ __all__ = [
     "decision_items",
     "factor_evidence",
     "figures",
+    "impact_scan",
+    "internal_notes",
     "levels_at",
     "link",
     "load_profile",

@@ -15,9 +15,27 @@ Import safety, in order:
    unless ``force=True``;
 3. a file identical (same sha256) to the current snapshot is reported ``unchanged`` and not stored
    twice;
-4. otherwise one transaction inserts the snapshot and all its entities and moves the *current* flag,
+4. a file that is an *older* publication than the snapshot in force, or whose date cannot be shown
+   not to be older, is refused (:class:`RollbackRefusedError`) unless ``force=True``: making it
+   current would silently drop every designation made since (the roll-back rule, below);
+5. otherwise one transaction inserts the snapshot and all its entities and moves the *current* flag,
    so a failure at any point (including Ctrl-C) leaves the previous snapshot current and nothing
    half-written.
+
+The roll-back rule (:func:`rollback_reason`), per source (a file only ever competes with the snapshot
+in force *of its own source*; a list of another source never replaces anything):
+
+* a file's date is the publication date it states (``published``); a file that states none is dated
+  by the day it was retrieved (a download is the publisher's file of that moment), else it has no
+  date;
+* the new file is refused when its date is earlier than the date of the snapshot in force. Two
+  stated publication timestamps with a time zone are compared to the second; anything else by
+  calendar day (UTC). An *equal* date is accepted (a publisher may re-issue a corrected file the
+  same day; the sha256 differs and the trail records both);
+* a new file with no date at all is refused while a snapshot is in force: nothing shows it is not
+  older. A snapshot in force with no date does not block a dated file;
+* ``force=True`` (``--force``) imports it anyway; the audit trail records it as ``list.rollback``
+  with both publications and the actor, in the same transaction.
 """
 
 from __future__ import annotations
@@ -35,7 +53,7 @@ from typing import Any, Literal
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from aktsam.errors import ListFormatError, NotFoundError
+from aktsam.errors import AktsamError, ListFormatError, NotFoundError
 from aktsam.lists.model import ListedEntity, ParsedList
 from aktsam.lists.parsers import parse
 from aktsam.lists.sources import SourceDef, load_sources
@@ -59,6 +77,25 @@ class SuspiciousListError(ListFormatError):
     matches. Re-run with ``force=True`` (``--force``) after checking the file against the
     publisher's page.
     """
+
+
+class RollbackRefusedError(AktsamError):
+    """A file that is an older publication than the snapshot in force (or cannot be shown not to be).
+
+    Making it current would drop every designation published since. Nothing is written. Re-run with
+    ``force=True`` (``--force``) to roll back on purpose; that is recorded in the audit trail.
+    """
+
+    def __init__(self, where: str, source: str, reason: str, current_label: str) -> None:
+        self.path = where
+        self.source = source
+        self.reason = reason
+        self.current_label = current_label
+        super().__init__(
+            f"{where}: refused: {reason}; making it current would drop every change published "
+            f"since. Nothing was changed: {current_label} stays in force. Use --force (force=True) "
+            "to roll back on purpose (recorded in the audit trail)."
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,6 +128,7 @@ class ImportResult:
     previous_id: int | None  # the snapshot that was current before, if any
     parse_seconds: float
     write_seconds: float
+    rollback: str | None = None  # why this forced import is a roll-back (None: not one)
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,13 +188,16 @@ def import_list(
     retrieved_at: dt.datetime | None = None,
     origin: Origin = "file",
     force: bool = False,
+    actor: str | None = None,
 ) -> ImportResult:
     """Parse ``path`` as ``source`` and make it the current snapshot of that source.
 
     ``url`` and ``retrieved_at`` (timezone-aware) record where and when the file was obtained;
     ``origin`` says how (``file`` given by the user, ``download`` by :mod:`aktsam.lists.update`,
-    ``bundled``). Raises :class:`ListFormatError` for a bad file and :class:`SuspiciousListError`
-    for an implausible entity count (unless ``force``), both before any database write.
+    ``bundled``). Raises :class:`ListFormatError` for a bad file, :class:`SuspiciousListError`
+    for an implausible entity count and :class:`RollbackRefusedError` for an older publication than
+    the one in force (both unless ``force``); nothing is written then. ``actor`` (default: the login
+    name) is who the audit trail names.
     """
     path = Path(path)
     started = time.perf_counter()
@@ -178,6 +219,7 @@ def import_list(
         force=force,
         parse_seconds=parse_seconds,
         where=str(path),
+        actor=actor,
     )
 
 
@@ -193,6 +235,7 @@ def import_parsed(
     force: bool = False,
     parse_seconds: float = 0.0,
     where: str | None = None,
+    actor: str | None = None,
 ) -> ImportResult:
     """Store an already parsed list as a snapshot (the second half of :func:`import_list`).
 
@@ -223,6 +266,16 @@ def import_parsed(
                 parse_seconds=parse_seconds,
                 write_seconds=time.perf_counter() - started,
             )
+        rollback = (
+            rollback_reason(
+                parsed.published, retrieved_at, previous.published, previous.retrieved_at, source
+            )
+            if previous is not None
+            else None
+        )
+        if rollback is not None and not force:
+            assert previous is not None
+            raise RollbackRefusedError(where, source, rollback, previous.label)
         now = dt.datetime.now(dt.UTC)
         session.execute(
             sa.update(SnapshotRow)
@@ -248,12 +301,20 @@ def import_parsed(
         session.flush()
         _insert_entities(session, row.id, parsed.entities)
         snapshot = _snapshot(row)
-        trail.record(session, actor=trail.default_actor(), action="list.import",
+        after: dict[str, Any] = {"source": source, "file": file_name, "sha256": sha256,
+                                 "published": parsed.published, "entities": len(parsed.entities),
+                                 "origin": origin}  # fmt: skip
+        if rollback is not None:  # forced: say so, from which publication to which
+            after["rollback"] = {"reason": rollback, "forced": True,
+                                 "from": {"snapshot": previous.label if previous else None,
+                                          "published": previous.published if previous else None},
+                                 "to": {"snapshot": row.label, "published": parsed.published}}  # fmt: skip
+        trail.record(session, actor=actor or trail.default_actor(),
+                     action="list.rollback" if rollback is not None else "list.import",
                      object_type="snapshot", object_id=row.label,
-                     before={"current": previous.label} if previous is not None else None,
-                     after={"source": source, "file": file_name, "sha256": sha256,
-                            "published": parsed.published, "entities": len(parsed.entities),
-                            "origin": origin})  # fmt: skip
+                     before={"current": previous.label, "published": previous.published}
+                     if previous is not None else None,
+                     after=after)  # fmt: skip
     return ImportResult(
         source=source,
         status="imported",
@@ -261,7 +322,65 @@ def import_parsed(
         previous_id=previous.id if previous is not None else None,
         parse_seconds=parse_seconds,
         write_seconds=time.perf_counter() - started,
+        rollback=rollback,
     )
+
+
+def rollback_reason(
+    published: str | None,
+    retrieved_at: dt.datetime | None,
+    current_published: str | None,
+    current_retrieved_at: dt.datetime | None,
+    source: str,
+) -> str | None:
+    """Why a file would roll ``source`` back from the snapshot in force, or ``None`` if it would not.
+
+    The rule (module docstring): a file is dated by the publication date it states, else by when it
+    was retrieved; it must not be earlier than the snapshot in force, and a file with no date at all
+    never silently replaces one.
+    """
+    new, new_basis = _publication_date(published, retrieved_at)
+    old, old_basis = _publication_date(current_published, current_retrieved_at)
+    if new is None:
+        return (
+            f"the file states no publication date and no retrieval date is known, so it cannot "
+            f"be shown not to be older than the {source} snapshot in force ({old_basis})"
+        )
+    if old is None:
+        return None
+    if isinstance(new, dt.datetime) and isinstance(old, dt.datetime):
+        older = new < old
+    else:
+        older = _as_day(new) < _as_day(old)
+    if older:
+        return (
+            f"the file is an older {source} publication ({new_basis}) than the snapshot in force "
+            f"({old_basis})"
+        )
+    return None
+
+
+def _publication_date(
+    published: str | None, retrieved_at: dt.datetime | None
+) -> tuple[dt.datetime | dt.date | None, str]:
+    """The date a file counts as (a tz-aware timestamp, a day or ``None``) and how it is known."""
+    day = _published_day(published)
+    if day is not None and published is not None:
+        try:
+            stamp = dt.datetime.fromisoformat(published)
+        except ValueError:
+            stamp = None
+        if stamp is not None and stamp.tzinfo is not None and "T" in published:
+            return stamp, f"published {published}"
+        return day, f"published {day.isoformat()}"
+    if retrieved_at is not None:  # by day: a retrieval time says nothing of the hour of publication
+        day = retrieved_at.astimezone(dt.UTC).date()
+        return day, f"undated, retrieved {day.isoformat()}"
+    return None, "no publication or retrieval date"
+
+
+def _as_day(value: dt.datetime | dt.date) -> dt.date:
+    return value.astimezone(dt.UTC).date() if isinstance(value, dt.datetime) else value
 
 
 def check_plausible(parsed: ParsedList, source_def: SourceDef | None, where: str) -> None:
@@ -495,7 +614,7 @@ def status(store: Store, now: dt.datetime | None = None) -> list[ListStatus]:
         if snap is None:
             out.append(ListStatus(source, None, None, None, None, None, None, limit, True, None))
             continue
-        age = (now.astimezone(dt.UTC).date() - _reference_day(snap)).days
+        age = (now.astimezone(dt.UTC).date() - reference_day(snap)).days
         out.append(
             ListStatus(
                 source=source,
@@ -513,6 +632,8 @@ def status(store: Store, now: dt.datetime | None = None) -> list[ListStatus]:
     return out
 
 
-def _reference_day(snap: Snapshot) -> dt.date:
+def reference_day(snap: Snapshot) -> dt.date:
+    """The day a snapshot's content dates from: the publication day its file states, else the day
+    it was retrieved, else imported (what ``age_days`` and the staleness warnings count from)."""
     day = _published_day(snap.published)
     return day or (snap.retrieved_at or snap.imported_at).astimezone(dt.UTC).date()

@@ -10,6 +10,10 @@ knowing; here the failure is always visible.
 
 Downloaded files that were imported are kept as evidence of exactly what was screened against; a
 download identical to the current snapshot is deleted again (its sha256 is already recorded).
+
+A download that is an older publication than the snapshot in force (a stale mirror or cache) is refused
+like any other import (the roll-back rule of :mod:`aktsam.lists.snapshots`): the source is reported
+``failed`` with the reason and the previous snapshot stays in force, unless ``force``.
 """
 
 from __future__ import annotations
@@ -143,12 +147,14 @@ def update_lists(
     *,
     fetch: Fetch | None = None,
     force: bool = False,
+    actor: str | None = None,
 ) -> list[UpdateResult]:
     """Download and import ``sources`` (default: every catalogue source), one result per source.
 
     Unknown source names raise :class:`UnknownSourceError` before anything is downloaded (a typo
     should not look like a network failure). ``force`` is passed to :func:`import_list` (accept
-    implausible counts).
+    implausible counts, and a download that is an older publication than the snapshot in force: the
+    roll-back rule of :mod:`aktsam.lists.snapshots`); ``actor`` is who the audit trail names.
     """
     catalogue = load_sources(settings.sources_file)
     names = list(catalogue) if sources is None else list(dict.fromkeys(sources))
@@ -162,7 +168,7 @@ def update_lists(
         def fetch(url: str, dest: Path) -> None:
             http_fetch(url, dest, timeout=settings.http_timeout)
 
-    return [_update_one(store, settings, catalogue[name], fetch, force) for name in names]
+    return [_update_one(store, settings, catalogue[name], fetch, force, actor) for name in names]
 
 
 def _token(settings: Settings, env_name: str) -> str | None:
@@ -171,7 +177,12 @@ def _token(settings: Settings, env_name: str) -> str | None:
 
 
 def _update_one(
-    store: Store, settings: Settings, source: SourceDef, fetch: Fetch, force: bool
+    store: Store,
+    settings: Settings,
+    source: SourceDef,
+    fetch: Fetch,
+    force: bool,
+    actor: str | None = None,
 ) -> UpdateResult:
     started = time.perf_counter()
 
@@ -229,6 +240,7 @@ def _update_one(
             retrieved_at=retrieved_at,
             origin="download",
             force=force,
+            actor=actor,
         )
     except Exception as exc:  # keep the file: an operator will want to look at what was served
         return result(

@@ -11,6 +11,10 @@ Four eyes: clearing a hit whose newest decision is ``confirmed`` is recorded as 
 (trail ``hit.pending``) and counts for nothing until a person other than its author approves it
 (:func:`approve_hit_decision`, trail ``hit.approve``). :func:`latest_decision` and
 :func:`active_clearance` ignore pending decisions.
+
+A hit's review status (``open``, ``cleared``, ``confirmed`` or ``pending``) is worked out in one place,
+:func:`review_hit`; the screening service, the pages and the API all take it from there, so none of them
+can call "cleared" what another calls "pending".
 """
 
 from __future__ import annotations
@@ -28,6 +32,15 @@ from aktsam.store.db import Store
 from aktsam.store.schema import DECISIONS, EntityRow, HitDecisionRow
 
 DecisionKind = Literal["false_positive", "confirmed"]
+HitStatus = Literal["open", "cleared", "confirmed", "pending"]
+#: What each review status means (API schemas and the README quote this).
+HIT_STATUSES: dict[str, str] = {
+    "open": "no decision in force: a human has to look at the hit",
+    "cleared": "cleared as a false positive for this party, against the listing as it stands now",
+    "confirmed": "confirmed as a true match for this party",
+    "pending": "a clearance awaits a second person's approval (four eyes); until approved the "
+    "hit is not cleared and the decision in force (a confirmation) stands",
+}
 IN_FORCE, PENDING = "in-force", "pending-approval"
 _CHUNK = 500
 
@@ -280,6 +293,58 @@ def latest_decision(
             "pass party_id"
         )
     return max(relevant, key=_chronological)
+
+
+@dataclass(frozen=True, slots=True)
+class HitReview:
+    """A hit's review state for one party: its ``status``, the decision in force and any clearance
+    awaiting approval."""
+
+    status: HitStatus
+    decision: Decision | None  # the newest decision in force (may be a lapsed clearance)
+    pending: Decision | None  # a clearance awaiting four-eyes approval, newer than ``decision``
+
+    @property
+    def confirmed(self) -> bool:
+        """A confirmation is in force (also while a clearance of it awaits approval)."""
+        return self.decision is not None and self.decision.decision == "confirmed"
+
+
+def review_hit(
+    decisions: Sequence[Decision],
+    *,
+    party_id: str,
+    entity_id: str,
+    current_content_hash: str | None,
+) -> HitReview:
+    """The review status of (``party_id``, ``entity_id``): the one rule every front end uses.
+
+    * ``confirmed``: the newest decision in force confirms the match;
+    * ``cleared``: it is a false-positive clearance made against ``current_content_hash`` (the
+      listing as it stands in the snapshot screened); a clearance lapses when the listing changed;
+    * ``pending``: otherwise, when a clearance newer than the decision in force awaits approval (four
+      eyes): never "cleared" until someone other than its author approves it;
+    * ``open``: anything else.
+
+    ``decisions`` may hold other parties' and entities' decisions; only this pair's count.
+    """
+    mine = [d for d in decisions if d.party_id == party_id and d.entity_id == entity_id]
+    newest = latest_decision(mine, entity_id)
+    status: HitStatus = "open"
+    if newest is not None:
+        if newest.decision == "confirmed":
+            status = "confirmed"
+        elif current_content_hash and active_clearance([newest], entity_id, current_content_hash):
+            status = "cleared"
+    waiting = [
+        d
+        for d in mine
+        if d.pending and (newest is None or _chronological(d) >= _chronological(newest))
+    ]
+    pending = max(waiting, key=_chronological) if waiting and status != "cleared" else None
+    if pending is not None:
+        status = "pending"
+    return HitReview(status=status, decision=newest, pending=pending)
 
 
 def _chronological(decision: Decision) -> tuple[dt.datetime, int]:

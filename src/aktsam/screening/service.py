@@ -7,10 +7,17 @@ disagree. It:
 2. loads the matching index for exactly the current snapshots from the on-disk cache, or builds and caches it
    (the cache key is the snapshots' ids and sha256 plus the matcher's own signature, so a list update or a
    change of weights never reuses a stale index);
-3. matches, then applies decisions: a hit an analyst cleared as a false positive stays cleared for that party
-   while the listed entity's content is unchanged;
+3. matches, then applies decisions through :func:`aktsam.screening.decisions.review_hit` (the one rule for
+   a hit's status: a hit an analyst cleared as a false positive stays cleared for that party while the
+   listed entity's content is unchanged; a clearance awaiting four-eyes approval is ``pending``, never
+   ``cleared``);
 4. records the run (parameters, snapshot ids, every hit with its explanation) so an auditor can later see what
-   a decision rested on.
+   a decision rested on;
+5. attaches a warning for every list it used that is past its staleness limit
+   (:func:`aktsam.lists.staleness.staleness_warnings`).
+
+The CLI, the pages, ``POST /api/screen`` and the yente-compatible ``POST /match`` all screen through
+:meth:`Screener.screen_groups` (or its single-name and file forms), so they cannot disagree.
 """
 
 from __future__ import annotations
@@ -18,21 +25,23 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from aktsam.errors import InputError
 from aktsam.lists.bundled import ensure_bundled
 from aktsam.lists.model import Schema
 from aktsam.lists.snapshots import Snapshot, current_snapshots, entity_hashes, load_entities
+from aktsam.lists.staleness import StaleList, staleness_warnings
 from aktsam.screening.decisions import (
     Decision,
-    active_clearance,
+    HitStatus,
     decisions_for,
-    latest_decision,
     record_decision,
+    review_hit,
 )
 from aktsam.screening.explain import Explanation
 from aktsam.screening.files import PartyRow
@@ -52,16 +61,22 @@ BATCH = 500  # parties matched per call in screen_parties: large enough to vecto
 
 @dataclass(frozen=True, slots=True)
 class ScreenedHit:
-    """A match plus its review state for this party: ``open``, ``cleared`` or ``confirmed``.
+    """A match plus its review state for this party: ``open``, ``cleared``, ``confirmed`` or
+    ``pending`` (see :data:`aktsam.screening.decisions.HIT_STATUSES`).
 
-    ``pending`` is a clearance awaiting a second person's approval (four eyes): it does not change
-    ``status`` until approved."""
+    ``decision`` is the decision in force; ``pending`` a clearance awaiting a second person's approval
+    (four eyes), which makes the status ``pending``: not cleared until approved."""
 
     hit: Hit
-    status: str
+    status: HitStatus
     decision: Decision | None = None
     snapshot_id: int = 0
     pending: Decision | None = None
+
+    @property
+    def confirmed(self) -> bool:
+        """A confirmation is in force (also while a clearance of it awaits approval: ``pending``)."""
+        return self.decision is not None and self.decision.decision == "confirmed"
 
     # Shortcuts so callers rarely need ``.hit``.
     @property
@@ -102,6 +117,8 @@ class ScreeningRun:
     lists: tuple[str, ...]
     run_id: int | None = None
     warnings: list[str] = field(default_factory=list)
+    #: the lists used that are past their staleness limit: every front end shows these as warnings
+    stale_lists: list[StaleList] = field(default_factory=list)
 
     def data_as_of(self) -> str:
         """ "list data as of …": each list with its publication date (or import date when the file has none)."""
@@ -121,6 +138,15 @@ def data_as_of(snapshots: Sequence[Snapshot]) -> str:
             day = f"undated, imported {snap.imported_at:%Y-%m-%d}"
         parts.append(f"{snap.source} {day}")
     return "list data as of " + ", ".join(parts)
+
+
+@dataclass(frozen=True, slots=True)
+class QueryGroup:
+    """One party screened under one or more forms of its record (name, aliases, joined name parts): its
+    hits are the best per listed entity over all forms. ``queries[0]`` is the party's main form."""
+
+    party_id: str
+    queries: Sequence[Query]
 
 
 def party_key(name: str) -> str:
@@ -257,38 +283,84 @@ class Screener:
         progress: Callable[[int], None] | None = None,
     ) -> ScreeningRun:
         """Screen many parties; ``progress`` is called with the number of parties done after each batch."""
-        if not 0.0 < threshold <= 1.0:
-            raise InputError(f"threshold must be in (0, 1], got {threshold}", field="threshold")
-        sources = self._check_lists(lists)
-        index = self.index()
-        decisions = decisions_for(self.store, [p.id for p in parties])
-        by_party: dict[str, list[Decision]] = {}
-        for decision in decisions:
-            by_party.setdefault(decision.party_id, []).append(decision)
-        queries = [
-            Query(
-                name=p.name,
-                schema=p.schema,
-                countries=p.countries,
-                birth_date=p.birth_date,
-                id=p.id,
+        groups = [
+            QueryGroup(
+                p.id,
+                [
+                    Query(
+                        name=p.name,
+                        schema=p.schema,
+                        countries=p.countries,
+                        birth_date=p.birth_date,
+                        id=p.id,
+                    )
+                ],
             )
             for p in parties
         ]
+        return self.screen_groups(
+            groups,
+            lists=lists,
+            threshold=threshold,
+            limit=limit,
+            actor=actor,
+            record=record,
+            kind=kind,
+            progress=progress,
+        )
+
+    def screen_groups(
+        self,
+        groups: Sequence[QueryGroup],
+        *,
+        lists: Collection[str] | None = None,
+        threshold: float = DEFAULT_THRESHOLD,
+        limit: int = DEFAULT_LIMIT,
+        actor: str | None = None,
+        record: bool = True,
+        kind: str = "file",
+        progress: Callable[[int], None] | None = None,
+        exclude_schemas: Collection[Schema] = (),
+        params: Mapping[str, Any] | None = None,
+    ) -> ScreeningRun:
+        """Screen parties, each under one or more query forms: match, review, record, warn.
+
+        ``lists=None`` means every list in force (an empty collection is the same: screening against
+        nothing would answer "no hits"). Hits of ``exclude_schemas`` are left out before ``limit``.
+        ``params`` are added to the run's recorded parameters.
+        """
+        if not 0.0 < threshold <= 1.0:
+            raise InputError(f"threshold must be in (0, 1], got {threshold}", field="threshold")
+        if any(not g.queries for g in groups):
+            raise InputError("every party needs at least one name to screen", field="name")
+        sources = self._check_lists(lists)
+        index = self.index()
+        decisions = decisions_for(self.store, [g.party_id for g in groups])
         results: list[PartyResult] = []
-        for start in range(0, len(queries), BATCH):
-            chunk = queries[start : start + BATCH]
-            matched = match_many(index, chunk, threshold=threshold, limit=limit, sources=sources)
-            for party, query, hits in zip(
-                parties[start : start + BATCH], chunk, matched, strict=True
-            ):
-                results.append(self._review(party.id, query, hits, by_party.get(party.id, [])))
+        for start in range(0, len(groups), BATCH):
+            chunk = groups[start : start + BATCH]
+            flat = [q for g in chunk for q in g.queries]
+            matched = match_many(index, flat, threshold=threshold, limit=limit, sources=sources)
+            position = 0
+            for group in chunk:
+                found = matched[position : position + len(group.queries)]
+                position += len(group.queries)
+                hits = found[0] if len(found) == 1 else best_per_entity(found)
+                if exclude_schemas:
+                    hits = [h for h in hits if h.schema not in exclude_schemas]
+                results.append(
+                    self._review(group.party_id, group.queries[0], hits[:limit], decisions)
+                )
             if progress:
-                progress(min(start + BATCH, len(queries)))
+                progress(min(start + BATCH, len(groups)))
         snaps = [s for s in self.snapshots if s.source in sources]
-        run = ScreeningRun(results=results, snapshots=snaps, threshold=threshold, lists=sources)
+        stale = staleness_warnings(self.store, sources=sources)
+        run = ScreeningRun(
+            results=results, snapshots=snaps, threshold=threshold, lists=sources, stale_lists=stale
+        )
         if not record:
             return run
+        many = {g.party_id: len(g.queries) > 1 for g in groups}
         run_id = record_run(
             self.store,
             kind=kind,
@@ -296,15 +368,17 @@ class Screener:
                 "threshold": threshold,
                 "limit": limit,
                 "lists": list(sources),
-                "parties": len(parties),
+                "parties": len(groups),
+                **(params or {}),
             },
             snapshot_ids=[s.id for s in snaps],
             actor=actor or default_actor(),
-            query_count=len(parties),
+            query_count=len(groups),
             hits=(
                 HitRecord(
                     query_id=r.party_id,
-                    query_name=r.query.name,
+                    # the form that matched, when a party was screened under several
+                    query_name=(h.hit.explanation.query_name if many[r.party_id] else r.query.name),
                     entity_id=h.entity_id,
                     snapshot_id=h.snapshot_id,
                     score=h.score,
@@ -317,7 +391,12 @@ class Screener:
             ),
         )
         return ScreeningRun(
-            results=results, snapshots=snaps, threshold=threshold, lists=sources, run_id=run_id
+            results=results,
+            snapshots=snaps,
+            threshold=threshold,
+            lists=sources,
+            run_id=run_id,
+            stale_lists=stale,
         )
 
     def _review(
@@ -326,30 +405,22 @@ class Screener:
         reviewed: list[ScreenedHit] = []
         for hit in hits:
             snap = self._snapshot_for(hit.source)
-            # the newest decision counts; a clearance lapses once the listing changed (status "open",
-            # with the lapsed decision attached so the reviewer sees what was decided before)
-            status = "open"
-            decision = latest_decision(decisions, hit.entity_id, party_id=party_id)
-            if decision is not None:
-                current = self._content_hash(snap.id, hit.entity_id)
-                if decision.decision == "confirmed":
-                    status = "confirmed"
-                elif active_clearance([decision], hit.entity_id, current):
-                    status = "cleared"
-            pending = [
-                d
-                for d in decisions
-                if d.pending
-                and d.entity_id == hit.entity_id
-                and (decision is None or d.decided_at >= decision.decided_at)
-            ]
+            # the one rule for a hit's status (decisions.review_hit): the newest decision in force
+            # counts, a clearance lapses once the listing changed, a clearance awaiting approval is
+            # "pending"
+            review = review_hit(
+                decisions,
+                party_id=party_id,
+                entity_id=hit.entity_id,
+                current_content_hash=self._content_hash(snap.id, hit.entity_id),
+            )
             reviewed.append(
                 ScreenedHit(
                     hit=hit,
-                    status=status,
-                    decision=decision,
+                    status=review.status,
+                    decision=review.decision,
                     snapshot_id=snap.id,
-                    pending=pending[-1] if pending else None,
+                    pending=review.pending,
                 )
             )
         return PartyResult(party_id=party_id, query=query, hits=reviewed)
@@ -378,6 +449,16 @@ class Screener:
             snapshot_id=snap.id,
             content_hash=content,
         )
+
+
+def best_per_entity(groups: Sequence[Sequence[Hit]]) -> list[Hit]:
+    """The best-scoring hit per listed entity over several query forms, best first."""
+    best: dict[str, Hit] = {}
+    for group in groups:
+        for hit in group:
+            if hit.entity_id not in best or hit.score > best[hit.entity_id].score:
+                best[hit.entity_id] = hit
+    return sorted(best.values(), key=lambda h: (-h.score, h.entity_id))
 
 
 @cache

@@ -42,7 +42,8 @@ Due diligence (``aktsam.diligence``):
 ``info_requests``
     Information requests under the Norwegian Transparency Act, with the three-week deadline.
 ``sale_checks``
-    Customer / end-user checks before a sale: flags, the rule behind each, and the approval.
+    Customer / end-user checks before a sale: flags, the rule behind each, the list snapshots and
+    decisions the check relied on, and the approval.
 
 Users and access (``aktsam.accounts``, the web application):
 
@@ -442,6 +443,10 @@ class SaleCheckRow(Base):
     approved_by: Mapped[str | None] = mapped_column(String(200))
     approved_at: Mapped[datetime | None]
     approval_note: Mapped[str | None] = mapped_column(Text)
+    # what the check relied on (migration 0005): the list snapshots screened against, and the register's
+    # decisions with their effect on the order (aktsam.diligence.saledecisions.DecisionRef)
+    snapshot_ids: Mapped[list[Any]] = mapped_column(JSON, server_default=text("'[]'"))
+    decisions: Mapped[list[Any]] = mapped_column(JSON, server_default=text("'[]'"))
 
 
 class UserRow(Base):

@@ -24,10 +24,11 @@ from fastapi.responses import FileResponse, Response
 from pydantic import BaseModel, Field
 from starlette.background import BackgroundTask
 
-from aktsam.devices.audit import site_label
+from aktsam.devices.audit import regime_terms, site_label
 from aktsam.devices.identify import identify_value
 from aktsam.devices.service import AuditRun, choose_regimes, run_audit
 from aktsam.errors import InputError
+from aktsam.organisation import declaration_of, declaration_to_dict, home_declaration
 from aktsam.web.api.common import plain, settings_of
 from aktsam.web.auth import CurrentUser, router
 from aktsam.web.errors import WebError
@@ -51,6 +52,11 @@ class AuditSummary(BaseModel):
     download_id: str = Field(..., description="For `GET /api/devices/audit/{id}/report`.")
     today: dt.date
     regimes: list[str]
+    regime_terms: list[dict[str, str]] = Field(
+        ...,
+        description="Per regime: jurisdiction, whom it binds, whether it binds this organisation, limits.",
+    )
+    organisation: str = Field(..., description="What the organisation profile declares.")
     devices_in: int
     devices: int
     balanced: bool
@@ -106,13 +112,15 @@ def _save(upload: UploadFile, folder: FsPath, stem: str) -> tuple[FsPath, str]:
 def _audit(params: dict[str, Any], folder: FsPath, output: FsPath | None = None) -> AuditRun:
     names: dict[str, str] = params["names"]
     try:
-        regimes = choose_regimes(params["regimes"])
+        declaration = declaration_of(params.get("declaration"))
+        regimes = choose_regimes(params["regimes"], declaration=declaration)
         return run_audit(
             [folder / name for name in params["inventories"]],
             regimes,
             today=dt.date.fromisoformat(params["today"]),
             sites_file=folder / params["sites"] if params["sites"] else None,
             output=output,
+            declaration=declaration,
         )
     except InputError as exc:
         where = FsPath(exc.file).name if exc.file else None
@@ -130,6 +138,8 @@ def _summary(download_id: str, params: dict[str, Any], run: AuditRun) -> AuditSu
         download_id=download_id,
         today=result.today,
         regimes=[r.id for r in result.regimes],
+        regime_terms=[regime_terms(r, result) for r in result.regimes],
+        organisation=result.declaration.describe(),
         devices_in=result.devices_in,
         devices=len(result.devices),
         balanced=result.balanced(),
@@ -155,6 +165,9 @@ def _summary(download_id: str, params: dict[str, Any], run: AuditRun) -> AuditSu
                 "action": d.action,
                 "rule": d.rule,
                 "restricting": list(d.restricting),
+                "to_confirm": list(d.to_confirm),
+                "binds": list(d.binds),
+                "organisation": list(d.organisation),
             }
             for d in result.devices
         ],
@@ -193,8 +206,12 @@ def audit(
     inventory: Annotated[list[UploadFile], File(description="Inventory files (registers, scans).")],
     regimes: Annotated[
         str,
-        Form(max_length=500, description="Comma-separated regime ids (e.g. ndaa-889,uk-2022)."),
-    ],
+        Form(
+            max_length=500,
+            description="Comma-separated regime ids (e.g. us-ndaa-889,uk-sensitive-sites-2022); "
+            "empty: the regimes the organisation profile (profile.yml, restriction_regimes) declares.",
+        ),
+    ] = "",
     sites: Annotated[UploadFile | None, File(description="Optional sites file.")] = None,
     today: Annotated[dt.date | None, Form(description="Audit date (default: today).")] = None,
     format: Annotated[ReportFormat, Query(description="json: summary; else the report.")] = "json",
@@ -226,6 +243,7 @@ def audit(
             "inventories": saved,
             "sites": sites_name,
             "names": names,
+            "declaration": declaration_to_dict(home_declaration(settings_of(request).home)),
         }
         (folder / "params.json").write_text(json.dumps(params), encoding="utf-8")
         if format != "json":

@@ -19,6 +19,7 @@ from aktsam.diligence import decisions as dd
 from aktsam.diligence import followup, register, requests, salecheck, transparency
 from aktsam.store.schema import DD_DECISIONS
 from aktsam.web.api.common import ApiModel, plain, record, settings_of, write
+from aktsam.web.api.screening import StaleListOut
 from aktsam.web.auth import CurrentUser, get_store, router
 from aktsam.web.errors import WebError
 from aktsam.web.screener import shared_screener
@@ -111,8 +112,16 @@ class AnswerIn(ApiModel):
 
 
 class ProductIn(ApiModel):
-    name: Short
+    name: Short = Field(..., examples=["Hikvision DS-2CD2143G2-I"])
     capabilities: list[str] = Field([], max_length=50, examples=[["facial-recognition"]])
+    line_kind: str = Field(
+        "new",
+        max_length=20,
+        description="new (a new sale), service or warranty (work on equipment already sold).",
+    )
+    supplier: str | None = Field(
+        None, max_length=200, description="Party id the goods are bought from."
+    )
 
 
 class SaleCheckIn(ApiModel):
@@ -141,6 +150,27 @@ class FlagOut(BaseModel):
     detail: str | None
 
 
+class DecisionRefOut(BaseModel):
+    decision_id: int
+    kind: str
+    status: str
+    party_id: str
+    party_name: str
+    role: str
+    basis: str
+    line: str | None
+    line_kind: str | None
+    scope: list[str]
+    effective_on: dt.date
+    service_until: dt.date | None
+    decided_by: str
+    decided_on: dt.date
+    approved_by: str | None
+    rationale: str
+    outcome: str
+    effect: str
+
+
 class SaleCheckOut(BaseModel):
     id: int
     reference: str
@@ -158,6 +188,16 @@ class SaleCheckOut(BaseModel):
     approved_by: str | None
     approved_at: dt.datetime | None
     approval_note: str | None
+    snapshot_ids: list[int] = Field(..., description="List snapshots screened against.")
+    decisions: list[DecisionRefOut] = Field(
+        ..., description="The register's decisions the check relied on, with their effect."
+    )
+    lines: list[Json] = Field(..., description="How each order line's product was identified.")
+    warnings: list[StaleListOut] = Field(
+        [],
+        description="Lists in force past their staleness limit when the check ran: the answer "
+        "rests on old data (empty when all are fresh; given with the check's answer only).",
+    )
 
 
 def _sale(check: salecheck.SaleCheck) -> SaleCheckOut:
@@ -473,12 +513,17 @@ def answer(request: Request, user: CurrentUser, request_id: IntId, body: AnswerI
     summary="Check an order before it proceeds (ERP)",
 )
 def check_sale(request: Request, user: CurrentUser, body: SaleCheckIn) -> SaleCheckOut:
-    """Screen the customer and end user and apply the sale rules. `outcome`: `clear` (proceed),
+    """Screen the customer and end user, apply the sale rules and the register's decisions (a
+    stop-new-sales, wind-down or exit decision on the customer, end user or a product's maker, brand or
+    supplier refuses a new-sale line; `decisions` lists each one relied on). `outcome`: `clear` (proceed),
     `approval-required` (an approver must `POST /api/sales/{id}/approve`) or `refused`; each flag
     names its rule and source. Any role may check (ERP systems run as viewer)."""
     store, settings = get_store(request), settings_of(request)
     screener = shared_screener(request)
-    products = [salecheck.Product(p.name, tuple(p.capabilities)) for p in body.products]
+    products = [
+        salecheck.Product(p.name, tuple(p.capabilities), p.line_kind, p.supplier)
+        for p in body.products
+    ]
     check = write(
         lambda: salecheck.check_sale(
             store,

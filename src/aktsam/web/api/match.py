@@ -3,8 +3,12 @@
 Request and response follow yente (``yente/data/common.py``: ``EntityMatchQuery`` → ``EntityMatchResponse``)
 so that existing yente clients (nomenklatura's, OpenSanctions' examples, ERP connectors) work unchanged:
 queries of FollowTheMoney-style properties in, ``responses.<key>.results`` with ``score``, ``match`` and
-``features`` out. aktsam adds ``explanations`` to each result (how the names met, token by token) and
-records every call as a screening run (kind ``api-match``) with the token's user as actor.
+``features`` out. aktsam adds ``explanations`` to each result (how the names met, token by token),
+each result's review ``status`` for the query id (from the screening service, as in the CLI and the
+pages: ``pending`` while a clearance awaits four-eyes approval), and a top-level ``warnings`` list of
+the lists in force past their staleness limit. Every call is screened by the screening service
+(:meth:`Screener.screen_groups`) and recorded as a screening run (kind ``api-match``) with the
+token's user as actor; this module only maps yente's request and response shapes.
 
 Datasets are aktsam's current list snapshots: ``default`` (also ``sanctions`` / ``all``) is every list in
 force, or one source id (``us-csl``, ``ofac-sdn``, ``un-sc``, ``eu-fsf``, ``uk-hmt``…).
@@ -21,11 +25,12 @@ from pydantic import BaseModel, ConfigDict, Field
 from aktsam.lists.model import ListedEntity, NameKind, Schema
 from aktsam.lists.snapshots import Snapshot, current_snapshots, get_entity
 from aktsam.screening import matcher
-from aktsam.screening.decisions import decisions_for, latest_decision
+from aktsam.screening.decisions import HIT_STATUSES
 from aktsam.screening.matcher import Hit, match_many
-from aktsam.screening.runs import HitRecord, record_run
+from aktsam.screening.service import QueryGroup, best_per_entity
 from aktsam.screening.weights import DEFAULT_THRESHOLD
 from aktsam.web.api.common import write
+from aktsam.web.api.screening import StaleListOut, stale_out
 from aktsam.web.auth import CurrentUser, get_store, router
 from aktsam.web.errors import WebError
 from aktsam.web.screener import shared_screener
@@ -182,7 +187,9 @@ class ScoredEntityResponse(BaseModel):
         ..., description="aktsam's explanation of the score (tokens paired, adjustments)."
     )
     status: str = Field(
-        "open", description="Review state for this query id: open, cleared or confirmed."
+        "open",
+        description="Review state for this query id (the screening service's, as in the CLI and "
+        "the pages): " + "; ".join(f"`{k}`: {v}" for k, v in HIT_STATUSES.items()),
     )
 
 
@@ -198,6 +205,11 @@ class EntityMatchResponse(BaseModel):
     matcher: dict[str, FeatureDoc]
     limit: int = Field(..., examples=[5])
     run_id: int | None = Field(None, description="aktsam's screening run recording this call.")
+    warnings: list[StaleListOut] = Field(
+        [],
+        description="aktsam: lists matched against that are past their staleness limit (a "
+        "result, or no result, rests on old data). Empty when all are fresh.",
+    )
 
 
 class SearchResponse(BaseModel):
@@ -412,15 +424,6 @@ def matcher_docs() -> dict[str, FeatureDoc]:
     }
 
 
-def _best_per_entity(hits: list[list[Hit]], limit: int) -> list[Hit]:
-    best: dict[str, Hit] = {}
-    for group in hits:
-        for hit in group:
-            if hit.entity_id not in best or hit.score > best[hit.entity_id].score:
-                best[hit.entity_id] = hit
-    return sorted(best.values(), key=lambda h: (-h.score, h.entity_id))[:limit]
-
-
 # -- routes --------------------------------------------------------------------------------------------
 
 api = router(role="viewer", tags=["matching"])
@@ -483,81 +486,50 @@ def match_entities(
     if len(body.queries) > 100:
         raise WebError(422, "at most 100 queries per request", field="queries")
     store = get_store(request)
-    sources, snaps = _sources(request, dataset, include_dataset, exclude_dataset)
+    sources, _ = _sources(request, dataset, include_dataset, exclude_dataset)
+    if not sources:
+        raise WebError(
+            422,
+            "include_dataset and exclude_dataset leave no list to match against (an answer from "
+            "no list would read as 'no match')",
+            field="exclude_dataset",
+        )
     prepared = {key: _queries(key, example) for key, example in body.queries.items()}
-    screener = shared_screener(request)
     floor = min(cutoff if cutoff is not None else threshold, threshold)
-    by_source = {s.source: s for s in snaps}
-    responses: dict[str, EntityMatches] = {}
-    records: list[HitRecord] = []
-    all_queries = [q for queries in prepared.values() for q in queries]
-    matched = (
-        match_many(screener.index(), all_queries, threshold=floor, limit=limit, sources=sources)
-        if sources
-        else [[] for _ in all_queries]
+    excluded = {schema for schema, name in FTM_SCHEMA.items() if name in exclude_schema}
+    screener = shared_screener(request)
+    run = write(
+        lambda: screener.screen_groups(
+            [QueryGroup(example.id or key, prepared[key]) for key, example in body.queries.items()],
+            lists=sources,
+            threshold=floor,
+            limit=limit,
+            actor=user.username,
+            kind="api-match",
+            exclude_schemas=excluded,
+            params={"dataset": dataset, "threshold": threshold, "cutoff": floor},
+        )
     )
-    party_ids = [example.id or key for key, example in body.queries.items()]
-    decisions = decisions_for(store, party_ids)
-    position = 0
-    for key, example in body.queries.items():
-        count = len(prepared[key])
-        hits = _best_per_entity(matched[position : position + count], limit)
-        position += count
-        party = example.id or key
+    by_source = {s.source: s for s in run.snapshots}
+    responses: dict[str, EntityMatches] = {}
+    for (key, example), result in zip(body.queries.items(), run.results, strict=True):
         results = []
-        for hit in hits:
-            snap = by_source[hit.source]
-            entity = get_entity(store, snap.id, hit.entity_id)
-            schema = FTM_SCHEMA.get(hit.schema, "LegalEntity")
-            if schema in exclude_schema:
-                continue
-            decision = latest_decision(
-                [d for d in decisions if d.party_id == party], hit.entity_id, party_id=party
-            )
-            status = "open"
-            if decision is not None and decision.decision == "confirmed":
-                status = "confirmed"
-            elif decision is not None and decision.content_hash == entity.content_hash():
-                status = "cleared"  # a false positive, cleared while the listing is unchanged
-            results.append(_result(hit, entity, snap, threshold, status))
-            records.append(
-                HitRecord(
-                    query_id=party,
-                    query_name=hit.explanation.query_name,
-                    entity_id=hit.entity_id,
-                    snapshot_id=snap.id,
-                    score=hit.score,
-                    matched_name=hit.matched_name,
-                    explanation=hit.explanation.to_dict(),
-                    status=status,
-                )
-            )
+        for screened in result.hits:
+            snap = by_source[screened.hit.source]
+            entity = get_entity(store, snap.id, screened.entity_id)
+            results.append(_result(screened.hit, entity, snap, threshold, screened.status))
         responses[key] = EntityMatches(
             status=200,
             results=results,
             total=TotalSpec(value=len(results), relation="eq"),
             query=example,
         )
-    run_id = write(
-        lambda: record_run(
-            store,
-            kind="api-match",
-            params={
-                "dataset": dataset,
-                "threshold": threshold,
-                "cutoff": floor,
-                "limit": limit,
-                "lists": sources,
-                "parties": len(body.queries),
-            },
-            snapshot_ids=[s.id for s in snaps],
-            actor=user.username,
-            query_count=len(body.queries),
-            hits=records,
-        )
-    )
     return EntityMatchResponse(
-        responses=responses, matcher=matcher_docs(), limit=limit, run_id=run_id
+        responses=responses,
+        matcher=matcher_docs(),
+        limit=limit,
+        run_id=run.run_id,
+        warnings=stale_out(run.stale_lists),
     )
 
 
@@ -596,7 +568,7 @@ def search_entities(
             DEFAULT_THRESHOLD,
             "open",
         )
-        for hit in _best_per_entity(matched, limit)
+        for hit in best_per_entity(matched)[:limit]
     ]
     return SearchResponse(
         limit=limit, total=TotalSpec(value=len(results), relation="eq"), results=results

@@ -9,7 +9,8 @@ from typing import Annotated, Any, Literal
 from fastapi import Path, Query, Request
 from pydantic import BaseModel, Field
 
-from aktsam.screening.decisions import Decision, list_decisions
+from aktsam.lists.staleness import StaleList
+from aktsam.screening.decisions import HIT_STATUSES, Decision, list_decisions
 from aktsam.screening.files import PartyRow, parse_schema
 from aktsam.screening.runs import get_run
 from aktsam.screening.service import ScreeningRun, party_key
@@ -62,9 +63,32 @@ class HitOut(BaseModel):
     schema_: str = Field(..., serialization_alias="schema")
     score: float
     matched_name: str
-    status: str = Field(..., description="open, cleared or confirmed")
-    decision: dict[str, Any] | None
+    status: str = Field(
+        ...,
+        description="; ".join(f"`{k}`: {v}" for k, v in HIT_STATUSES.items()),
+        examples=["open"],
+    )
+    decision: dict[str, Any] | None = Field(..., description="The decision in force, if any.")
+    pending: dict[str, Any] | None = Field(
+        None, description="A clearance awaiting a second person's approval (four eyes), if any."
+    )
     explanation: dict[str, Any]
+
+
+class StaleListOut(BaseModel):
+    """A list used that is past its staleness limit: the answer rests on old data."""
+
+    source: str = Field(..., examples=["un-sc"])
+    snapshot: str | None = Field(..., examples=["un-sc@2026-02-27"])
+    published: str | None = Field(..., description="The publication date the file states.")
+    as_of: str | None = Field(..., description="The day the age counts from.")
+    age_days: int | None = Field(..., examples=[283])
+    limit_days: int = Field(..., description="stale_after_days in sources.yml.", examples=[7])
+    message: str
+
+
+def stale_out(stale: list[StaleList]) -> list[StaleListOut]:
+    return [StaleListOut.model_validate(w.to_dict()) for w in stale]
 
 
 class PartyResultOut(BaseModel):
@@ -75,6 +99,9 @@ class PartyResultOut(BaseModel):
 
 class ScreenResponse(BaseModel):
     run_id: int | None
+    warnings: list[StaleListOut] = Field(
+        [], description="Lists used that are past their staleness limit (empty: all fresh)."
+    )
     threshold: float
     lists: list[str]
     data_as_of: str
@@ -121,6 +148,7 @@ def _decision(d: Decision) -> DecisionOut:
 def screen_response(run: ScreeningRun) -> ScreenResponse:
     return ScreenResponse(
         run_id=run.run_id,
+        warnings=stale_out(run.stale_lists),
         threshold=run.threshold,
         lists=list(run.lists),
         data_as_of=run.data_as_of(),
@@ -139,6 +167,7 @@ def screen_response(run: ScreeningRun) -> ScreenResponse:
                         matched_name=h.hit.matched_name,
                         status=h.status,
                         decision=plain(h.decision) if h.decision else None,
+                        pending=plain(h.pending) if h.pending else None,
                         explanation=h.explanation.to_dict(),
                     )
                     for h in r.hits
@@ -252,4 +281,4 @@ def decisions(
 
 ROUTERS = (viewer, analyst)
 
-__all__ = ["ROUTERS", "screen_response"]
+__all__ = ["ROUTERS", "StaleListOut", "screen_response", "stale_out"]

@@ -23,9 +23,11 @@ from fastapi.responses import Response
 
 from aktsam.devices import report
 from aktsam.devices.audit import FINDINGS, report_row
+from aktsam.devices.binding import declared_regimes, standings
 from aktsam.devices.regimes import bundled_regimes
 from aktsam.devices.service import AuditRun, choose_regimes, run_audit
 from aktsam.errors import InputError, NotFoundError
+from aktsam.organisation import declaration_of, declaration_to_dict, home_declaration
 from aktsam.store import Store, trail
 from aktsam.store.db import retrying
 from aktsam.web.auth import CurrentUser, get_store, router
@@ -79,6 +81,7 @@ def _rerun(folder: Path, meta: dict[str, Any], output: Path | None = None) -> Au
         today=dt.date.fromisoformat(meta["today"]),
         sites_file=sites,
         output=output,
+        declaration=declaration_of(meta.get("declaration")),  # as the profile said at the run
     )
 
 
@@ -93,7 +96,18 @@ def routers() -> list[APIRouter]:
                            reverse=True)[:20]:  # fmt: skip
             audits.append(json.loads(meta.read_text(encoding="utf-8")))
         regimes = sorted(bundled_regimes().values(), key=lambda r: r.id)
-        return render(request, "devices.html.j2", {"regimes": regimes, "audits": audits})
+        declaration = home_declaration(get_store(request).settings.home)
+        return render(
+            request,
+            "devices.html.j2",
+            {
+                "regimes": regimes,
+                "audits": audits,
+                "declared": set(declared_regimes(bundled_regimes(), declaration)),
+                "organisation": declaration.describe(),
+                "standing": standings(regimes, declaration),
+            },
+        )
 
     @write.post("/devices", include_in_schema=False)
     async def run(
@@ -104,7 +118,9 @@ def routers() -> list[APIRouter]:
         regimes: Annotated[list[str] | None, Form()] = None,
     ) -> Response:
         store = get_store(request)
-        chosen = choose_regimes(regimes or [])  # no default: which regimes bind is the user's call
+        declaration = home_declaration(store.settings.home)
+        # none ticked: the regimes the organisation profile declares (restriction_regimes)
+        chosen = choose_regimes(regimes or [], declaration=declaration)
         uploads = [u for u in inventories if u.filename]
         if not uploads:
             raise InputError("choose at least one inventory file", field="inventories")
@@ -133,6 +149,7 @@ def routers() -> list[APIRouter]:
                 "inventories": names,
                 "sites": sites_name,
                 "regimes": [r.id for r in chosen],
+                "declaration": declaration_to_dict(declaration),
             }
             done = _rerun(folder, meta)
         except BaseException:

@@ -59,7 +59,7 @@ def routers() -> list[APIRouter]:
     def update(request: Request, user: CurrentUser) -> Response:
         store = get_store(request)
         try:
-            results = retrying(lambda: update_lists(store, store.settings))
+            results = retrying(lambda: update_lists(store, store.settings, actor=user.username))
         except (AktsamError, DownloadError, OSError) as exc:
             return redirect("/lists", error=f"The update failed: {exc}")
         lines = [f"{r.source}: {r.status}" + (f" ({r.error})" if r.error else "") for r in results]

@@ -212,10 +212,32 @@ def routers() -> list[APIRouter]:
     @read.get("/reports/transparency", include_in_schema=False)
     def transparency_page(request: Request, user: CurrentUser) -> Response:
         year = today().year
+        store = get_store(request)
+        path = store.settings.home / transparency_profile_name()
+        notes: list[str] = []
+        # what the last year's account leaves out, for review (never in the file itself)
+        if path.is_file():
+            try:
+                account = transparency.build_account(
+                    store, year=year - 1, profile=transparency.load_profile(path)
+                )
+                notes = transparency.internal_notes(account)
+            except transparency.TransparencyError as exc:  # a leak: say so, the page still works
+                notes = [str(exc)]
+        due = [
+            i
+            for i in followup.due_items(store, today(), within_days=60)
+            if i.kind in ("account-publication", "account-update")
+        ]
         return render(
             request,
             "transparency.html.j2",
-            {"years": list(range(year, year - 6, -1)), "year": year - 1},
+            {
+                "years": list(range(year, year - 6, -1)),
+                "year": year - 1,
+                "notes": notes,
+                "due": due,
+            },
         )
 
     @read.get("/reports/transparency/download", include_in_schema=False)

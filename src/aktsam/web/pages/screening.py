@@ -20,7 +20,9 @@ from fastapi.responses import Response
 from aktsam.accounts import User
 from aktsam.errors import InputError
 from aktsam.lists.snapshots import get_snapshot
-from aktsam.screening.decisions import Decision, decisions_for, latest_decision, list_decisions
+from aktsam.lists.sources import load_sources
+from aktsam.lists.staleness import stale_lists
+from aktsam.screening.decisions import Decision, decisions_for, list_decisions, review_hit
 from aktsam.screening.files import read_parties
 from aktsam.screening.runs import get_run
 from aktsam.screening.service import data_as_of
@@ -157,30 +159,10 @@ def status_word(decision: Decision | None) -> str:
     return "cleared" if decision.decision == "false_positive" else "confirmed"
 
 
-def hit_status(
-    decisions: list[Decision], party_id: str, entity_id: str, current_hash: str | None
-) -> tuple[str, Decision | None, Decision | None]:
-    """``(status, decision in force, pending decision)`` of one hit now."""
-    mine = [d for d in decisions if d.party_id == party_id and d.entity_id == entity_id]
-    newest = latest_decision(mine, entity_id)
-    pending = [
-        d for d in mine if d.pending and (newest is None or d.decided_at >= newest.decided_at)
-    ]
-    status = "open"
-    if newest is not None:
-        if newest.decision == "confirmed":
-            status = "confirmed"
-        elif newest.content_hash == current_hash:
-            status = "cleared"
-    if status == "cleared":  # a further clearance request changes nothing
-        pending = []
-    elif pending:
-        status = "pending approval"
-    return status, newest, (pending[-1] if pending else None)
-
-
 def run_context(request: Request, run_id: int, *, user: User | None = None) -> dict[str, Any]:
-    """A recorded run's hits grouped per party, each with its review state as it stands now."""
+    """A recorded run's hits grouped per party, each with its review state as it stands now
+    (:func:`aktsam.screening.decisions.review_hit`, the rule the CLI and the API use), and a warning
+    for each list the run used that was past its staleness limit on the day of the run."""
     store = get_store(request)
     run = get_run(store, run_id)
     decisions = decisions_for(store, {h.query_id for h in run.hits})
@@ -200,8 +182,11 @@ def run_context(request: Request, run_id: int, *, user: User | None = None) -> d
                         hashes[(snapshot_id, entity_id)] = content_hash
     parties: dict[str, dict[str, Any]] = {}
     for number, hit in enumerate(run.hits, start=1):
-        status, decision, pending = hit_status(
-            decisions, hit.query_id, hit.entity_id, hashes.get((hit.snapshot_id, hit.entity_id))
+        review = review_hit(
+            decisions,
+            party_id=hit.query_id,
+            entity_id=hit.entity_id,
+            current_content_hash=hashes.get((hit.snapshot_id, hit.entity_id)),
         )
         party = parties.setdefault(
             hit.query_id, {"id": hit.query_id, "name": hit.query_name, "hits": []}
@@ -214,13 +199,19 @@ def run_context(request: Request, run_id: int, *, user: User | None = None) -> d
                 "matched_name": hit.matched_name,
                 "score": hit.score,
                 "explanation": hit.explanation,
-                "status": status,
-                "decision": decision,
-                "pending": pending,
+                "status": review.status,
+                "decision": review.decision,
+                "pending": review.pending,
             }
         )
     snaps = [get_snapshot(store, i) for i in run.snapshot_ids]
-    return {"run": run, "results": list(parties.values()), "data_as_of": data_as_of(snaps)}
+    stale = stale_lists(snaps, load_sources(store.settings.sources_file), run.created_at.date())
+    return {
+        "run": run,
+        "results": list(parties.values()),
+        "data_as_of": data_as_of(snaps),
+        "stale_lists": stale,
+    }
 
 
 __all__ = ["routers", "run_context", "status_word"]
