@@ -164,7 +164,15 @@ def test_audit_csv_and_xlsx_outputs(fresh_cli: Invoke, tmp_path: Path) -> None:
     from openpyxl import load_workbook
 
     book = load_workbook(tmp_path / "audit.xlsx", read_only=True)
-    assert book.sheetnames == ["devices", "errors", "regimes", "plan", "plan-totals", "charts"]
+    assert book.sheetnames == [
+        "devices",
+        "errors",
+        "regimes",
+        "listings",
+        "plan",
+        "plan-totals",
+        "charts",
+    ]
     assert len(list(book["devices"].values)) == 47 and len(list(book["errors"].values)) == 6
     regimes = list(book["regimes"].values)
     assert regimes[0][:5] == ("regime", "title", "jurisdiction", "whom", "binds")

@@ -24,11 +24,14 @@ def _run(fresh_cli: Invoke, out: Path, *extra: str) -> str:
 
 def test_survey_csv_is_the_sector_by_maker_table(fresh_cli: Invoke, tmp_path: Path) -> None:
     output = _run(fresh_cli, tmp_path / "survey.csv")
-    assert "9 (75%)" in output and "7 (58.3%)" in output
+    # the FCC Covered List's Hikvision/Dahua/Hytera entries are purpose-limited: 9 bodies to confirm,
+    # none restricted for certain
+    assert "0 (0%)" in output and "9 (75%)" in output and "7 (58.3%)" in output
     rows = list(csv.DictReader((tmp_path / "survey.csv").open(encoding="utf-8")))
     assert list(rows[0]) == [
         "sector", "maker", "restricted", "organisations", "organisations_running", "share",
-        "devices", "possible", "organisations_possible",
+        "devices", "possible", "organisations_possible", "devices_restricted",
+        "organisations_restricted", "devices_to_confirm", "organisations_to_confirm",
     ]  # fmt: skip
     by_key = {(r["sector"], r["maker"]): r for r in rows}
     council = by_key[("council", "Hikvision")]
@@ -48,7 +51,8 @@ def test_survey_json_has_everything(fresh_cli: Invoke, tmp_path: Path) -> None:
     _run(fresh_cli, tmp_path / "survey.json")
     data = json.loads((tmp_path / "survey.json").read_text(encoding="utf-8"))
     assert data["regimes"] == ["us-fcc-covered"]
-    assert data["totals"]["organisations_relabelled"] == 3
+    assert data["totals"]["organisations_relabelled"] == 0  # nothing restricted for certain (FCC)
+    assert data["totals"]["organisations_to_confirm"] == 9
     assert len(data["organisations"]) == 12 and all(f["balanced"] for f in data["files"])
     assert [(Path(i["file"]).name, i["row"], i["severity"]) for i in data["issues"]] == [
         ("kelsford_cc_foi_2026-117.csv", 5, "error"),

@@ -123,7 +123,12 @@ def test_counts_balance_and_issues_are_carried(sites: SiteTable) -> None:
     assert result.balanced() and result.devices_in == 3
     assert result.issues == [issue]
     assert result.by_finding() == {"restricted everywhere": 1, "compliant": 1, "unknown maker": 1}
-    assert list(report_row(result.devices[0]))[-3:] == ["to_confirm", "binds", "organisation"]
+    assert list(report_row(result.devices[0]))[-4:] == [
+        "to_confirm",
+        "binds",
+        "organisation",
+        "attribution",
+    ]
     assert result.by_site()["HQ"] == {"restricted everywhere": 1, "compliant": 1}
     assert report_row(result.devices[1])["action"] == "no action"
     assert report_row(result.devices[0])["source_row"] == 2

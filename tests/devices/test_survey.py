@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 from collections import defaultdict
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +24,10 @@ from aktsam.errors import InputError
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "survey"
 FCC = [bundled_regimes()["us-fcc-covered"]]
+POLICY = [
+    bundled_regimes()["example-org-policy"]
+]  # Hikvision and Dahua, no equipment or purpose limit
+UK = [bundled_regimes()["uk-sensitive-sites-2022"]]
 
 
 def write(folder: Path, name: str, text: str) -> Path:
@@ -52,7 +57,7 @@ def test_shares_by_hand_for_a_tiny_case(tmp_path: Path) -> None:
         "C,council,Dahua,IPC-HDW2431T-AS,1\n"
         "S,school,Hikvision,DS-2CD1043G0-I,3\n"
     )
-    result = survey([write(tmp_path, "all.csv", text)], FCC)
+    result = survey([write(tmp_path, "all.csv", text)], POLICY)
     assert line(result, "council", "hikvision") == (3, 1, 33.3, 5, 0)
     assert line(result, "council", "dahua") == (3, 1, 33.3, 1, 0)
     assert line(result, "council", "axis") == (3, 2, 66.7, 9, 0)
@@ -166,7 +171,7 @@ def test_relabel_share_counts_confirmed_relabels_of_restricted_makers(tmp_path: 
         write(tmp_path, "c.csv", brand_only),
         write(tmp_path, "d.csv", "Brand,Model\nAxis,P3245-LVE\n"),
     ]
-    result = survey(paths, FCC)
+    result = survey(paths, POLICY)
     by_name = {o.name: o for o in result.organisations}
     assert by_name["a"].restricted_relabelled == 1 and by_name["a"].relabelled == 1
     assert by_name["b"].restricted_relabelled == 0
@@ -179,11 +184,57 @@ def test_relabel_share_counts_confirmed_relabels_of_restricted_makers(tmp_path: 
 def test_regimes_decide_what_is_restricted(tmp_path: Path) -> None:
     path = write(tmp_path, "a.csv", "Brand,Model\nHytera,PD785G\nHikvision,DS-2CD2143G2-I\n")
     fcc = survey([path], FCC)
-    uk = survey([path], [bundled_regimes()["uk-sensitive-sites-2022"]])
+    uk = survey([path], UK)
+    # the makers each regime names or covers (for some of their equipment)
     assert {s.maker for s in fcc.by_sector if s.restricted} == {"hikvision", "hytera"}
-    # HCWS386 covers every PRC-incorporated maker (Hytera too: it makes body-worn cameras); a survey
-    # has no device types, so the UK direction's limit to visual surveillance equipment is not applied
     assert {s.maker for s in uk.by_sector if s.restricted} == {"hikvision", "hytera"}
+    # ... but no device is restricted for certain: the FCC entries are purpose-limited, and the UK
+    # direction covers visual surveillance equipment only while these rows record no device type
+    for result in (fcc, uk):
+        (org,) = result.organisations
+        assert (org.restricted, org.to_confirm) == (0, 2)
+        assert result.totals.organisations_restricted == 0
+        assert result.totals.organisations_to_confirm == 1
+
+
+def test_survey_applies_the_audits_equipment_limit(tmp_path: Path) -> None:
+    """Under HCWS386 a Hytera radio or a Huawei switch is not restricted, a Uniview camera is, and an
+    intercom (a type the text leaves open) or a device with no type is to confirm, never restricted."""
+    text = (
+        "Organisation,Sector,Brand,Model,Device type,Quantity\n"
+        "Radio Council,council,Hytera,PD785G,radio,20\n"
+        "Radio Council,council,Huawei,S5735-L24P4S-A,switch,3\n"
+        "Camera Council,council,Uniview,IPC3614SR3-ADF28KM-G,camera,7\n"
+        "Door School,school,Hikvision,DS-KV6113-WPE1,intercom,2\n"
+        "Blank School,school,Kedacom,IPC2250,,4\n"
+    )
+    result = survey([write(tmp_path, "all.csv", text)], UK)
+    by_name = {o.name: o for o in result.organisations}
+    assert (by_name["Radio Council"].restricted, by_name["Radio Council"].to_confirm) == (0, 0)
+    assert by_name["Camera Council"].restricted == 7
+    assert by_name["Camera Council"].restricted_by_maker == {"uniview": 7}
+    assert (by_name["Door School"].restricted, by_name["Door School"].to_confirm) == (0, 2)
+    assert (by_name["Blank School"].restricted, by_name["Blank School"].to_confirm) == (0, 4)
+    council = next(s for s in result.sectors if s.sector == "council")
+    school = next(s for s in result.sectors if s.sector == "school")
+    assert (council.organisations_restricted, council.organisations_to_confirm) == (1, 0)
+    assert (school.organisations_restricted, school.organisations_to_confirm) == (0, 2)
+    hytera = next(s for s in result.by_sector if s.sector == ALL_SECTORS and s.maker == "hytera")
+    assert hytera.restricted and (hytera.devices, hytera.devices_restricted) == (20, 0)
+    uniview = next(s for s in result.by_sector if s.sector == ALL_SECTORS and s.maker == "uniview")
+    assert (uniview.devices_restricted, uniview.organisations_restricted) == (7, 1)
+    # the audit gives the same answers for the same devices (one coverage decision)
+    from aktsam.devices.audit import audit
+    from aktsam.devices.importers import import_file
+
+    imported = import_file(tmp_path / "all.csv")
+    audited = audit(imported.records, None, UK, today=date(2026, 11, 25))
+    findings = [(d.identification.maker, d.finding) for d in audited.devices]
+    assert findings == [
+        ("hytera", "compliant"), ("huawei", "compliant"), ("uniview", "restricted everywhere"),
+        ("hikvision", "to confirm"),
+        ("kedacom", "restricted everywhere"),  # the audit assesses an untyped device as covered
+    ]  # fmt: skip
 
 
 def test_unreadable_input_and_bad_manifest_name_the_file(tmp_path: Path) -> None:
@@ -262,13 +313,17 @@ def test_example_headline_figures_recomputed_from_the_raw_answers() -> None:
     assert line(result, ALL_SECTORS, "hikvision")[:3] == (12, len(hik), 58.3)
     assert line(result, ALL_SECTORS, "dahua")[:3] == (12, len(dahua), 33.3)
     assert line(result, ALL_SECTORS, "hytera")[:3] == (12, len(hytera), 8.3)
-    any_restricted = hik | dahua | hytera
-    assert result.totals.organisations_restricted == len(any_restricted) == 9
+    any_listed = hik | dahua | hytera
+    # the FCC Covered List's Hikvision, Dahua and Hytera entries are purpose-limited: no device is
+    # restricted for certain, every one of those organisations is to confirm
+    assert result.totals.organisations_restricted == 0
+    assert result.totals.organisations_to_confirm == len(any_listed) == 9
+    assert result.totals.share_to_confirm == 75.0
     for sector in ("council", "school", "health", "police"):
         members = {o for o, s in sector_of.items() if s == sector}
         summary = next(s for s in result.sectors if s.sector == sector)
         assert summary.organisations == len(members)
-        assert summary.organisations_restricted == len(members & any_restricted)
+        assert summary.organisations_to_confirm == len(members & any_listed)
         assert line(result, sector, "hikvision")[1] == len(members & hik)
     # relabels confirmed by a MAC: Eastmarsh (LTS), Ravensholt (Amcrest), Marchshire (EZVIZ)
     relabelled = {
@@ -279,8 +334,13 @@ def test_example_headline_figures_recomputed_from_the_raw_answers() -> None:
         and (r.get("make") or r.get("manufacturer", "")).lower()
         in (HIKVISION_BRANDS | DAHUA_BRANDS) - {"hikvision", "dahua"}
     }
-    assert {o.name for o in result.organisations if o.restricted_relabelled} == relabelled
-    assert (result.totals.organisations_relabelled, result.totals.share_relabelled) == (3, 25.0)
+    policy = survey([EXAMPLE / "answers"], POLICY, manifest)  # Hikvision and Dahua without limits
+    assert {o.name for o in policy.organisations if o.restricted_relabelled} == relabelled
+    assert (policy.totals.organisations_relabelled, policy.totals.share_relabelled) == (3, 25.0)
+    assert policy.totals.organisations_restricted == len(hik | dahua) == 9
+    assert (
+        result.totals.organisations_relabelled == 0
+    )  # under FCC nothing is restricted for certain
     assert result.totals.organisations_possible_restricted == 2  # Hollin Vale, Oakfield
     # counts balance: 53 rows read, 1 skipped (Kelsford's "approx 15"), 396 devices
     assert sum(f.rows_read for f in result.files) == 53

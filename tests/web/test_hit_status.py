@@ -48,7 +48,7 @@ def _cli_screen(monkeypatch: pytest.MonkeyPatch, store: Store) -> dict[str, Any]
 def _page_status(client: TestClient, run_url: str, entity: str) -> str:
     page = client.get(run_url).text
     row = page.split(f'<span class="muted">{entity}</span>', 1)[1].split("</tr>", 1)[0]
-    match = re.search(r'<span class="badge [a-z]+ status">([a-z]+)</span>', row)
+    match = re.search(r'<span class="badge [a-z]+ status">([a-z ]+)</span>', row)
     assert match, row
     return match.group(1)
 
@@ -111,7 +111,7 @@ def test_clearance_awaiting_approval_is_pending_everywhere(
     }
     decide("clear")  # the hit was confirmed: this clearance waits for a second person
     statuses = _statuses(client, token, monkeypatch, store, run_url, entity_id)
-    assert statuses == {"cli": "pending", "page": "pending", "api-screen": "pending",
+    assert statuses == {"cli": "pending", "page": "pending approval", "api-screen": "pending",
                         "match": "pending"}  # fmt: skip
     cli = _cli_screen(monkeypatch, store)
     [hit] = [h for h in cli["results"][0]["hits"] if h["entity_id"] == entity_id]

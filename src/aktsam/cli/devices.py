@@ -207,6 +207,23 @@ def _print_summary(data: dict[str, Any], output: Path) -> None:
             highlight=False,
         )  # fmt: skip
     out.print("  (the report's regimes table gives each regime's citation and limits)")
+    attribution = data["maker_attribution"]
+    if attribution["makers"]:
+        out.print(
+            escape(
+                f"Makers on US export-control lists (information only: {attribution['binds']}):"
+            ),
+            highlight=False,
+        )
+        for entry in attribution["makers"]:
+            out.print(
+                escape(f"  {entry['maker']} ({entry['devices']} device(s)): "
+                       + "; ".join(entry["attribution"])),
+                highlight=False,
+            )  # fmt: skip
+        out.print(
+            escape(f"  BIS Affiliates Rule: {attribution['affiliates_rule']}"), highlight=False
+        )
     out.print(f"report written to {escape(str(output))}")
 
 

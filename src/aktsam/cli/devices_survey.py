@@ -50,7 +50,8 @@ def survey_command(
         str,
         typer.Option(
             "--regimes",
-            help="Comma-separated regime ids whose makers count as restricted. Bundled: "
+            help="Comma-separated regime ids whose coverage decides what counts as restricted "
+            "(the equipment audit's decision per device). Bundled: "
             "us-fcc-covered, us-ndaa-889, uk-sensitive-sites-2022, example-org-policy.",
         ),
     ] = DEFAULT_REGIMES,
@@ -84,7 +85,14 @@ def _print_summary(result: SurveyResult, output: Path) -> None:
     restricted = [
         (m, n) for m, n in result.maker_names.items() if m in set(result.restricted_makers)
     ]
-    table = Table("sector", "organisations", "any restricted", "relabelled")
+    out.print(
+        "restricted: a device the regimes cover for certain (the equipment audit's decision: maker and "
+        "kind of equipment); to confirm: covered only if a fact is confirmed (purpose of use, device "
+        "type, maker's country), not counted as restricted; a maker's column counts the organisations "
+        "running any of its equipment (the report gives its restricted and to-confirm counts)",
+        highlight=False,
+    )
+    table = Table("sector", "organisations", "any restricted", "to confirm", "relabelled")
     for _, name in restricted:
         table.add_column(escape(name))
     lines = {(s.sector, s.maker): s for s in result.by_sector}
@@ -96,6 +104,7 @@ def _print_summary(result: SurveyResult, output: Path) -> None:
             label,
             str(summary.organisations),
             f"{summary.organisations_restricted} ({summary.share_restricted:g}%)",
+            f"{summary.organisations_to_confirm} ({summary.share_to_confirm:g}%)",
             f"{summary.organisations_relabelled} ({summary.share_relabelled:g}%)",
         ]
         for maker, _ in restricted:

@@ -46,9 +46,11 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from aktsam.devices.attribution import Attributor
 from aktsam.devices.binding import standings
+from aktsam.devices.coverage import CoverageCache, device_kind, site_key
 from aktsam.devices.identify import Identification, identify
 from aktsam.devices.importers.register_columns import passthrough_for
 from aktsam.devices.model import DeviceRecord, ImportIssue
@@ -101,6 +103,7 @@ class DeviceAudit:
     to_confirm: tuple[str, ...] = ()  # "regime: confirm WHAT (WHY)", coverage questions left open
     binds: tuple[str, ...] = ()  # "regime: binds …" for each regime restricting or questioning it
     organisation: tuple[str, ...] = ()  # "regime: binds this organisation / does not / unknown"
+    attribution: tuple[str, ...] = ()  # the maker's export-control listings (information only)
 
     @property
     def planned(self) -> bool:
@@ -169,56 +172,21 @@ def _quantity(record: DeviceRecord) -> str | None:
     return None
 
 
-def _equipment(regime: Regime, record: DeviceRecord, notes: list[str]) -> Confirm | bool:
-    """Whether the regime's equipment limit lets this device in: True (in), False (out, noted), or a
-    :class:`Confirm` when the recorded type is one the regime's text leaves open."""
-    if regime.equipment is None:
-        return True
-    kind = " ".join((record.device_type or "").casefold().split())
-    if not kind:
-        notes.append(
-            f"{regime.id}: covers {regime.equipment.text} only; no device type recorded: assessed "
-            "as such (worst case)"
-        )
-        return True
-    if kind in regime.equipment.device_types:
-        return True
-    if kind in regime.equipment.unclear_device_types:
-        return Confirm(
-            f"whether this {kind} counts as {regime.equipment.text}",
-            f"{regime.id} covers {regime.equipment.text} only",
-        )
-    notes.append(f"{regime.id}: covers {regime.equipment.text} only; a {kind} is not")
-    return False
-
-
-def _territory(regime: Regime, site: Site | None, notes: list[str]) -> Confirm | bool:
-    """Whether the site is where the regime takes effect: True, False (noted), or a :class:`Confirm`."""
-    if not regime.territory:
-        return True
-    where = "/".join(regime.territory)
-    if site is None:
-        return True  # the unknown site is already assessed as the worst case, said in the notes
-    if site.country is None:
-        return Confirm(
-            "the country the site is in",
-            f"{regime.id} takes effect in {where} only; the sites file gives no country for {site.id}",
-        )
-    if site.country in regime.territory:
-        return True
-    notes.append(f"{regime.id}: takes effect in {where} only; site {site.id} is in {site.country}")
-    return False
-
-
 def audit_device(
     record: DeviceRecord,
     sites: SiteTable | None,
     regimes: list[Regime],
     today: date,
     terms: Mapping[str, tuple[str, str]] | None = None,
+    *,
+    rulings: Rulings | None = None,
+    attributor: Attributor | None = None,
 ) -> DeviceAudit:
     """One device: its maker, the regimes that restrict it (or leave a question open) at its site, the
-    action. ``terms`` maps a regime id to ("id: whom it binds", "id: whether it binds this organisation")."""
+    action. ``terms`` maps a regime id to ("id: whom it binds", "id: whether it binds this organisation").
+    Whether a regime covers the device is ``coverage.device_coverage`` (the survey's decision too);
+    ``rulings`` and ``attributor`` are caches an :func:`audit` shares across its devices (``terms`` is
+    then the one ``rulings`` was made with)."""
     ident = identify(record)
     notes: list[str] = []
     site = sites.find(record.site) if sites is not None else None
@@ -238,7 +206,6 @@ def audit_device(
     sensitivity = site.sensitivity if site else UNKNOWN_SITE
     assessed_as = site.sensitivity if site else "sensitive"
     core_network = site.core_network if site else True
-    here = [r for r in regimes if r.applies_at(assessed_as)]
     quantity = _quantity(record)
     if quantity is not None:
         notes.append(
@@ -256,35 +223,21 @@ def audit_device(
         notes.append(
             "maker not identified: inspect the device (label, model plate, MAC) and re-run"
         )
-        return DeviceAudit(record, ident, site, sensitivity, tuple(r.id for r in here), (),
-                           "unknown maker", NO_ACTION, "", (), tuple(notes))  # fmt: skip
-    restricting: list[Regime] = []
-    questions: list[tuple[str, Confirm]] = []
-    everywhere = False
+        here = tuple(r.id for r in regimes if r.applies_at(assessed_as))
+        return DeviceAudit(record, ident, site, sensitivity, here, (), "unknown maker", NO_ACTION,
+                           "", (), tuple(notes))  # fmt: skip
+    rulings = rulings if rulings is not None else Rulings(regimes, terms or {})
+    attributor = attributor if attributor is not None else Attributor(today)
+    ruling = rulings.get(ident.maker, record.device_type, site, assessed_as)
+    notes += ruling.notes
     steps: list[Step] = []
-    for regime in here:
-        status, confirm = regime.coverage(ident.maker)
-        if status == "none":
-            continue
-        open_here = [confirm] if confirm is not None else []
-        for check in (_equipment(regime, record, notes), _territory(regime, site, notes)):
-            if check is False:
-                break
-            if isinstance(check, Confirm):
-                open_here.append(check)
-        else:
-            if open_here:
-                questions += [(regime.id, q) for q in open_here]
-                continue
-            rules = regime.rules_at(assessed_as)
-            restricting.append(regime)
-            everywhere = everywhere or any(rule.scope == "everywhere" for rule in rules)
-            for in_force in rules:
-                step = _step(in_force, record, core_network, today)
-                if step is not None:
-                    steps.append(Step(step[0], step[1], regime.id, in_force.id))
+    for regime_id, in_force in ruling.rules:
+        step = _step(in_force, record, core_network, today)
+        if step is not None:
+            steps.append(Step(step[0], step[1], regime_id, in_force.id))
+    restricting, questions = ruling.restricting, ruling.questions
     if restricting:
-        finding = "restricted everywhere" if everywhere else "restricted here"
+        finding = "restricted everywhere" if ruling.everywhere else "restricted here"
     else:
         finding = "to confirm" if questions else "compliant"
     steps.sort(key=lambda s: -s.urgency)
@@ -308,17 +261,85 @@ def audit_device(
         action, rule = NO_ACTION, ""
     if restricting and questions:
         notes.append("also to confirm: see to_confirm")
-    involved = [r.id for r in restricting] + [i for i, _ in questions if i not in
-                                              {r.id for r in restricting}]  # fmt: skip
-    terms = terms or {}
-    involved = list(dict.fromkeys(involved))
     return DeviceAudit(
-        record, ident, site, sensitivity, tuple(r.id for r in here),
-        tuple(r.id for r in restricting), finding, action, rule, tuple(steps), tuple(notes),
-        tuple(f"{i}: confirm {q.what} ({q.why})" for i, q in questions),
-        tuple(terms[i][0] for i in involved if i in terms),
-        tuple(terms[i][1] for i in involved if i in terms),
+        record, ident, site, sensitivity, ruling.here, restricting, finding, action, rule,
+        tuple(steps), tuple(notes), ruling.to_confirm, ruling.binds, ruling.organisation,
+        attributor.notes(ident.maker, ident.brand, ident.relabelled),
     )  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class Ruling:
+    """What the applied regimes say about one (maker, device type, site kind): the part of a device's
+    audit that does not depend on the device's own dates, computed once per key (:class:`Rulings`)."""
+
+    here: tuple[str, ...]  # regimes with a rule in scope at this kind of site
+    restricting: tuple[str, ...]
+    everywhere: bool  # a restricting rule in force here has scope "everywhere"
+    questions: tuple[tuple[str, Confirm], ...]  # (regime id, what to confirm)
+    notes: tuple[str, ...]  # the coverage notes and readings, in regime order
+    rules: tuple[
+        tuple[str, Rule], ...
+    ]  # (regime id, rule) of the restricting regimes, in force here
+    to_confirm: tuple[str, ...]
+    binds: tuple[str, ...]
+    organisation: tuple[str, ...]
+
+
+class Rulings:
+    """:class:`Ruling` per (maker, device type, site kind), over one audit's regimes; whether a regime
+    covers a device is ``coverage.device_coverage`` (the survey's decision too)."""
+
+    __slots__ = ("_seen", "coverage", "regimes", "terms", "territorial")
+
+    def __init__(self, regimes: list[Regime], terms: Mapping[str, tuple[str, str]]) -> None:
+        self.regimes = regimes
+        self.terms = terms
+        self.coverage = CoverageCache()
+        self.territorial = any(r.territory for r in regimes)
+        self._seen: dict[tuple[str, str, str, object], Ruling] = {}
+
+    def get(
+        self, maker: str, device_type: str | None, site: Site | None, assessed_as: str
+    ) -> Ruling:
+        kind = device_kind(device_type)
+        key = (maker, kind, assessed_as, site_key(site) if self.territorial else site is None)
+        found = self._seen.get(key)
+        if found is None:
+            found = self._seen[key] = self._rule(maker, kind, site, assessed_as)
+        return found
+
+    def _rule(self, maker: str, kind: str, site: Site | None, assessed_as: str) -> Ruling:
+        here = [r for r in self.regimes if r.applies_at(assessed_as)]
+        restricting: list[str] = []
+        questions: list[tuple[str, Confirm]] = []
+        notes: list[str] = []
+        rules: list[tuple[str, Rule]] = []
+        everywhere = False
+        for regime in here:
+            covers = self.coverage.get(regime, maker, kind, site)
+            if covers.status == "none":
+                continue
+            notes += covers.notes
+            notes += covers.readings
+            if covers.status == "excluded":
+                continue
+            if covers.status == "to confirm":
+                questions += [(regime.id, q) for q in covers.questions]
+                continue
+            in_force = regime.rules_at(assessed_as)
+            restricting.append(regime.id)
+            everywhere = everywhere or any(rule.scope == "everywhere" for rule in in_force)
+            rules += [(regime.id, rule) for rule in in_force]
+        involved = list(dict.fromkeys([*restricting, *(i for i, _ in questions)]))
+        terms = self.terms
+        return Ruling(
+            tuple(r.id for r in here), tuple(restricting), everywhere, tuple(questions),
+            tuple(notes), tuple(rules),
+            tuple(f"{i}: confirm {q.what} ({q.why})" for i, q in questions),
+            tuple(terms[i][0] for i in involved if i in terms),
+            tuple(terms[i][1] for i in involved if i in terms),
+        )  # fmt: skip
 
 
 def audit(
@@ -337,7 +358,11 @@ def audit(
     all_issues = [*issues, *(sites.issues if sites is not None else [])]
     standing = standings(regimes, declaration)
     terms = {r.id: (f"{r.id}: {r.binds_text()}", f"{r.id}: {standing[r.id]}") for r in regimes}
-    devices = [audit_device(record, sites, regimes, today, terms) for record in records]
+    rulings, attributor = Rulings(list(regimes), terms), Attributor(today)
+    devices = [
+        audit_device(record, sites, regimes, today, terms, rulings=rulings, attributor=attributor)
+        for record in records
+    ]
     return AuditResult(devices, all_issues, list(regimes), today, len(records), declaration,
                        standing)  # fmt: skip
 
@@ -347,9 +372,10 @@ def audit(
 COLUMNS = (
     "device_id", "maker", "brand", "confidence", "relabelled", "evidence", "finding", "regimes", "site",
     "sensitivity", "action", "rule", "rules", "regimes_at_site", "notes", "source_file", "source_row",
-    "to_confirm", "binds", "organisation",
+    "to_confirm", "binds", "organisation", "attribution",
 )  # fmt: skip
-"""The first 17 columns are the report's interface since 0.x; the last three were added at the end."""
+"""The first 17 columns are the report's interface since 0.x; the others were added at the end
+(``attribution``: the maker's export-control listings, information that never changes ``finding``)."""
 ISSUE_COLUMNS = ("file", "row", "element", "field", "severity", "message")
 
 
@@ -377,6 +403,7 @@ def report_row(device: DeviceAudit) -> dict[str, object]:
         "to_confirm": "; ".join(device.to_confirm),
         "binds": "; ".join(device.binds),
         "organisation": "; ".join(device.organisation),
+        "attribution": "; ".join(device.attribution),
     }
 
 
@@ -404,7 +431,69 @@ def summary(result: AuditResult) -> dict[str, object]:
         "by_site": {site: dict(counts) for site, counts in sorted(result.by_site().items())},
         "organisation": result.declaration.describe(),
         "regime_terms": [regime_terms(r, result) for r in result.regimes],
+        "maker_attribution": maker_attribution(result),
     }
+
+
+LISTING_COLUMNS = (
+    "maker", "devices", "attribution", "list", "listed_entity", "listed_on", "citation", "requirement",
+    "policy", "source", "date",
+)  # fmt: skip
+
+
+def maker_attribution(result: AuditResult) -> dict[str, Any]:
+    """Per maker found with an export-control attribution: how many devices, the notes, and each listing
+    as published (requirement and policy quoted); the BIS Affiliates Rule's state on the audit date and
+    its caveats. Information only: findings do not depend on it."""
+    from aktsam.devices.attribution import BINDS, Attributor, listings
+    from aktsam.lists.ownership_rules import affiliates_rule_status
+
+    found: dict[str, list[DeviceAudit]] = {}
+    for d in result.devices:
+        if d.attribution and d.identification.maker is not None:
+            found.setdefault(d.identification.maker, []).append(d)
+    makers_out: list[dict[str, Any]] = []
+    for maker, devices in found.items():
+        makers_out.append(
+            {
+                "maker": devices[0].identification.maker_name or maker,
+                "devices": len(devices),
+                "attribution": list(
+                    dict.fromkeys(n for d in devices for n in d.attribution if n != BINDS)
+                ),
+                "listings": [
+                    {
+                        "list": x.list_name,
+                        "listed_entity": x.listed_entity,
+                        "listed_on": x.listed_on.isoformat(),
+                        "citation": x.citation,
+                        "requirement": x.requirement,
+                        "policy": x.policy,
+                        "source": x.source,
+                        "date": x.date,
+                    }
+                    for x in listings().get(maker, ())
+                ],
+            }
+        )
+    return {
+        "binds": BINDS,
+        "affiliates_rule": Attributor(result.today).rule_state(),
+        "affiliates_rule_caveats": list(affiliates_rule_status(result.today).caveats),
+        "makers": makers_out,
+    }
+
+
+def listing_rows(result: AuditResult) -> list[dict[str, object]]:
+    """The ``listings`` sheet: one row per (maker, listing), or per maker when only its owner is listed."""
+    out: list[dict[str, object]] = []
+    for entry in maker_attribution(result)["makers"]:
+        base = {"maker": entry["maker"], "devices": entry["devices"],
+                "attribution": " | ".join(entry["attribution"])}  # fmt: skip
+        blank = {c: "" for c in LISTING_COLUMNS[3:]}
+        for listing in entry["listings"] or [blank]:
+            out.append({**base, **listing})
+    return out
 
 
 REGIME_COLUMNS = (
@@ -483,6 +572,7 @@ def _write(
             ("devices", COLUMNS, rows),
             ("errors", ISSUE_COLUMNS, issues),
             ("regimes", REGIME_COLUMNS, terms),
+            ("listings", LISTING_COLUMNS, listing_rows(result)),
         ]
         if plan is not None:
             from aktsam.devices.plan import PLAN_COLUMNS, TOTAL_COLUMNS, plan_rows, total_rows

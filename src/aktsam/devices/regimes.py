@@ -30,6 +30,11 @@ fact); users add their own with the same shape (``aktsam devices audit --regime-
       unclear_device_types: [intercom]
     purpose_limited:                        # optional: makers covered only for some uses
       - {makers: [hikvision], used_for: ..., source: ...}
+    readings:                               # optional: a term the text leaves open, the reading
+      - makers: [huawei]                    #   applied and why it is not settled; shown beside the
+        device_types: [camera]              #   finding of a device it concerns (no device_types: any)
+        text: ...
+        source: ...
     rules:
       - id: cease-deployment
         kind: no-new-deployment            # one of RULE_KINDS
@@ -125,6 +130,17 @@ class Equipment:
 
 
 @dataclass(frozen=True, slots=True)
+class Reading:
+    """A reading the regime's data applies where its text is not settled, for these makers (and their
+    subsidiaries) and device types (empty: any; a device with no recorded type is concerned too)."""
+
+    makers: frozenset[str]
+    device_types: frozenset[str]
+    text: str
+    source: str
+
+
+@dataclass(frozen=True, slots=True)
 class Regime:
     id: str
     title: str
@@ -145,6 +161,7 @@ class Regime:
     ] = ()  # countries where its effects fall; () = follows the organisation
     countries: tuple[str, ...] = ()  # makers incorporated here are covered
     equipment: Equipment | None = None
+    readings: tuple[Reading, ...] = ()
     to_confirm: dict[str, Confirm] = field(default_factory=dict, hash=False, compare=False)
 
     def applies_at(self, sensitivity: str) -> bool:
@@ -311,6 +328,36 @@ def _equipment(data: dict[str, Any], path: Path) -> Equipment | None:
     )
 
 
+def _readings(
+    data: dict[str, Any], path: Path, table: MakerTable, subsidiaries: str
+) -> tuple[Reading, ...]:
+    raw_list = data.get("readings")
+    if raw_list is None:
+        return ()
+    if not isinstance(raw_list, list) or not raw_list:
+        raise ReferenceDataError(path, None, "readings", "readings must be a non-empty list")
+    out: list[Reading] = []
+    for index, raw in enumerate(raw_list):
+        where = f"readings[{index}]."
+        if not isinstance(raw, dict):
+            raise ReferenceDataError(path, None, where[:-1], "must be a mapping")
+        named = _maker_ids(raw.get("makers"), f"{where}makers", path, table)
+        if not named:
+            raise ReferenceDataError(path, None, f"{where}makers", "a non-empty list of maker ids")
+        kinds = raw.get("device_types") or []
+        if not isinstance(kinds, list):
+            raise ReferenceDataError(path, None, f"{where}device_types", "a list of device types")
+        out.append(
+            Reading(
+                _covered(named, table) if subsidiaries == "covered" else frozenset(named),
+                frozenset(" ".join(str(k).casefold().split()) for k in kinds),
+                _text(raw, "text", path, where),
+                _text(raw, "source", path, where),
+            )
+        )
+    return tuple(out)
+
+
 def _maker_ids(raw: Any, key: str, path: Path, table: MakerTable) -> list[str]:
     if not isinstance(raw, list):
         raise ReferenceDataError(path, None, key, f"{key} must be a list of maker ids")
@@ -455,6 +502,7 @@ def load_regime(path: Path | str, table: MakerTable | None = None) -> Regime:
         territory=territory,
         countries=countries,
         equipment=_equipment(data, path),
+        readings=_readings(data, path, table, subsidiaries),
         to_confirm=open_questions,
     )
 

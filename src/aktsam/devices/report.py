@@ -41,10 +41,10 @@ TEMPLATE = "audit_report.html.j2"
 DEFAULT_TITLE = "Equipment audit"
 
 COLUMN_WIDTHS = {
-    "device_id": 4, "maker": 5, "brand": 4, "confidence": 4, "relabelled": 4, "evidence": 9,
-    "finding": 5, "regimes": 5, "site": 4, "sensitivity": 4, "action": 5, "rule": 5, "rules": 8,
-    "regimes_at_site": 3, "notes": 8, "source_file": 4, "source_row": 3, "to_confirm": 6, "binds": 5,
-    "organisation": 5,
+    "device_id": 4, "maker": 5, "brand": 4, "confidence": 4, "relabelled": 4, "evidence": 7,
+    "finding": 5, "regimes": 5, "site": 4, "sensitivity": 4, "action": 5, "rule": 5, "rules": 6,
+    "regimes_at_site": 3, "notes": 8, "source_file": 4, "source_row": 3, "to_confirm": 5, "binds": 4,
+    "organisation": 5, "attribution": 6,
 }  # fmt: skip
 """Percent of the page width per device-table column (a fixed layout: fast to print, no ragged widths)."""
 
@@ -246,6 +246,7 @@ def context(
             for r in result.regimes
         ],
         "organisation": result.declaration.describe(),
+        "maker_attribution": facts["maker_attribution"],
         "devices_in": result.devices_in,
         "devices_out": len(result.devices),
         "balanced": result.balanced(),

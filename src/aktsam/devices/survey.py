@@ -30,9 +30,20 @@ column elsewhere counts as 1 device with a warning; a file without the column co
   confirms it: the relabel table's sources are user reports) is kept apart as **possible**, per maker,
   and never makes an organisation count as running the maker;
 * an organisation *runs* a maker when at least one counted device is that maker's;
-* *restricted* makers are those covered by the selected regimes (``Regime.covered``: the listed makers
-  and their subsidiaries); every maker found is shown, flagged;
-* *relabelled*: an organisation whose counted restricted devices are, at least in part, sold under
+* a counted device is **restricted** when a selected regime covers it for certain, by the equipment
+  audit's own decision (``coverage.device_coverage``: the maker, the kind of equipment the regime is
+  limited to, e.g. the UK direction's visual surveillance equipment, so a Hytera radio or a Huawei switch
+  is not restricted under it). A device the regime covers only if a fact the data does not settle is so
+  (a purpose-limited listing such as the FCC Covered List's Hikvision entry, a device type the text
+  leaves open, **a device with no recorded type** under a regime limited to some equipment, a maker
+  whose country is not recorded) is **to confirm**: shown apart, never counted as restricted. The
+  survey has no sites, so a regime's site scope and territory are not applied: it counts equipment the
+  regime covers, not where its rules bite;
+* *restricted makers* (the ``restricted`` flag per maker) are those the selected regimes name or cover
+  (``Regime.covered``: listed makers, their subsidiaries, makers incorporated in a listed country), for
+  at least some of their equipment; every maker found is shown, flagged, with its restricted and
+  to-confirm device counts beside it;
+* *relabelled*: an organisation whose restricted devices are, at least in part, sold under
   another brand (``Identification.relabelled``): the headline of such surveys;
 * shares are percentages of the organisations in the sector (or all sectors), one decimal.
 
@@ -48,6 +59,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from aktsam.devices.coverage import CoverageCache
 from aktsam.devices.identify import Identification, identify
 from aktsam.devices.importers import import_file
 from aktsam.devices.importers.register_columns import PASSTHROUGH, header_key, passthrough_for
@@ -66,15 +78,17 @@ INPUT_SUFFIXES = (".csv", ".tsv", *XLSX_SUFFIXES, ".xml", ".txt")
 
 BY_SECTOR_COLUMNS = (
     "sector", "maker", "restricted", "organisations", "organisations_running", "share", "devices",
-    "possible", "organisations_possible",
+    "possible", "organisations_possible", "devices_restricted", "organisations_restricted",
+    "devices_to_confirm", "organisations_to_confirm",
 )  # fmt: skip
 SECTOR_COLUMNS = (
     "sector", "organisations", "devices", "organisations_restricted", "share_restricted",
     "organisations_relabelled", "share_relabelled", "organisations_possible_restricted",
+    "organisations_to_confirm", "share_to_confirm",
 )  # fmt: skip
 ORGANISATION_COLUMNS = (
     "organisation", "sector", "files", "devices", "restricted", "restricted_relabelled",
-    "relabelled", "possible", "unknown",
+    "relabelled", "possible", "unknown", "to_confirm",
 )  # fmt: skip
 FILE_COLUMNS = ("file", "kind", "rows_read", "rows_counted", "rows_skipped", "devices", "balanced")
 
@@ -95,9 +109,16 @@ class OrganisationCount:
     by_maker: dict[str, int] = field(default_factory=dict)  # maker id → devices (high/medium)
     possible: dict[str, int] = field(default_factory=dict)  # maker id → devices (low confidence)
     relabelled: int = 0  # counted devices of any maker sold under another brand
-    restricted: int = 0  # counted devices of a restricted maker
+    restricted: int = 0  # counted devices a selected regime covers for certain
     restricted_relabelled: int = 0  # ... of those, under another brand
     unknown: int = 0  # no maker named
+    to_confirm: int = 0  # counted devices a regime covers only if a fact is confirmed
+    restricted_by_maker: dict[str, int] = field(
+        default_factory=dict
+    )  # maker id → restricted devices
+    to_confirm_by_maker: dict[str, int] = field(
+        default_factory=dict
+    )  # maker id → to-confirm devices
 
     def runs(self, maker: str) -> bool:
         return self.by_maker.get(maker, 0) > 0
@@ -113,13 +134,17 @@ class SectorMaker:
     sector: str
     maker: str  # maker id
     maker_name: str
-    restricted: bool
+    restricted: bool  # the regimes name or cover the maker (for at least some of its equipment)
     organisations: int  # in the sector
     organisations_running: int  # with at least one counted device of the maker
     share: float  # organisations_running / organisations, %
     devices: int  # counted devices of the maker in the sector
     possible: int  # low-confidence devices of the maker, not counted
     organisations_possible: int  # organisations with only low-confidence devices of the maker
+    devices_restricted: int = 0  # counted devices of the maker a regime covers for certain
+    organisations_restricted: int = 0  # organisations with at least one of those
+    devices_to_confirm: int = 0  # counted devices of the maker covered only if a fact is confirmed
+    organisations_to_confirm: int = 0  # organisations with such devices and none restricted
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,7 +158,9 @@ class SectorSummary:
     share_restricted: float
     organisations_relabelled: int  # restricted devices (partly) under another brand
     share_relabelled: float  # of the organisations in the sector
-    organisations_possible_restricted: int  # only low-confidence restricted devices
+    organisations_possible_restricted: int  # only low-confidence devices of restricted makers
+    organisations_to_confirm: int = 0  # no restricted device, but devices to confirm
+    share_to_confirm: float = 0.0
 
 
 @dataclass(slots=True)
@@ -281,7 +308,7 @@ def survey(
 ) -> SurveyResult:
     """Count every input by organisation, then organisations per sector × maker (see the module doc)."""
     restricted = frozenset().union(*(r.covered for r in regimes))
-    counter = _Counter(restricted, manifest)
+    counter = _Counter(restricted, manifest, list(regimes))
     for path in expand_inputs(paths):
         if manifest is not None and path.resolve() == manifest.path.resolve():
             continue  # the manifest caught by a glob is not an answer
@@ -309,8 +336,12 @@ def _passthrough(record: DeviceRecord) -> dict[str, str]:
 
 
 class _Counter:
-    def __init__(self, restricted: frozenset[str], manifest: Manifest | None) -> None:
+    def __init__(
+        self, restricted: frozenset[str], manifest: Manifest | None, regimes: list[Regime]
+    ) -> None:
         self.restricted = restricted
+        self.regimes = regimes
+        self.coverage = CoverageCache(untyped="to-confirm")  # a claim about others: never overstate
         self.manifest = manifest
         self.orgs: dict[str, OrganisationCount] = {}
         self.files: list[FileCount] = []
@@ -363,13 +394,22 @@ class _Counter:
                 name, used_default = default_name, True
                 sector = sector or default_sector
             org = self.organisation(name, sector, record.origin)
-            self._count(org, identify(record), quantity)
+            self._count(org, identify(record), quantity, record.device_type)
             count.rows_counted += 1
             count.devices += quantity
         if used_default:  # an answer with no device rows still counts its organisation
             self.organisation(default_name, default_sector, Origin(file=str(path)))
 
-    def _count(self, org: OrganisationCount, ident: Identification, quantity: int) -> None:
+    def status(self, maker: str, device_type: str | None) -> str:
+        """ "restricted", "to confirm" or "" for a counted device, by the audit's coverage decision."""
+        answers = [self.coverage.get(r, maker, device_type, None).status for r in self.regimes]
+        if "covered" in answers:
+            return "restricted"
+        return "to confirm" if "to confirm" in answers else ""
+
+    def _count(
+        self, org: OrganisationCount, ident: Identification, quantity: int, device_type: str | None
+    ) -> None:
         org.devices += quantity
         if ident.maker is None:
             org.unknown += quantity
@@ -379,10 +419,17 @@ class _Counter:
             org.by_maker[ident.maker] = org.by_maker.get(ident.maker, 0) + quantity
             if ident.relabelled:
                 org.relabelled += quantity
-            if ident.maker in self.restricted:
+            status = self.status(ident.maker, device_type)
+            if status == "restricted":
                 org.restricted += quantity
+                by = org.restricted_by_maker
+                by[ident.maker] = by.get(ident.maker, 0) + quantity
                 if ident.relabelled:
                     org.restricted_relabelled += quantity
+            elif status == "to confirm":
+                org.to_confirm += quantity
+                by = org.to_confirm_by_maker
+                by[ident.maker] = by.get(ident.maker, 0) + quantity
         else:  # a level identify does not give with a maker today: never counted as a hit
             org.unknown += quantity
 
@@ -447,6 +494,13 @@ def _sector_maker(
         devices=sum(o.by_maker.get(maker, 0) for o in orgs),
         possible=sum(o.possible.get(maker, 0) for o in orgs),
         organisations_possible=sum(o.possibly_runs(maker) for o in orgs),
+        devices_restricted=sum(o.restricted_by_maker.get(maker, 0) for o in orgs),
+        organisations_restricted=sum(o.restricted_by_maker.get(maker, 0) > 0 for o in orgs),
+        devices_to_confirm=sum(o.to_confirm_by_maker.get(maker, 0) for o in orgs),
+        organisations_to_confirm=sum(
+            o.to_confirm_by_maker.get(maker, 0) > 0 and not o.restricted_by_maker.get(maker, 0)
+            for o in orgs
+        ),
     )
 
 
@@ -455,9 +509,11 @@ def _sector_summary(
 ) -> SectorSummary:
     running = sum(o.restricted > 0 for o in orgs)
     relabelled = sum(o.restricted_relabelled > 0 for o in orgs)
-    possible = sum(
-        o.restricted == 0 and any(o.possible.get(m, 0) for m in restricted) for o in orgs
+    possible = sum(  # neither restricted nor to confirm: only low-confidence devices
+        o.restricted == 0 and o.to_confirm == 0 and any(o.possible.get(m, 0) for m in restricted)
+        for o in orgs
     )
+    to_confirm = sum(o.restricted == 0 and o.to_confirm > 0 for o in orgs)
     return SectorSummary(
         sector=sector,
         organisations=len(orgs),
@@ -467,6 +523,8 @@ def _sector_summary(
         organisations_relabelled=relabelled,
         share_relabelled=share(relabelled, len(orgs)),
         organisations_possible_restricted=possible,
+        organisations_to_confirm=to_confirm,
+        share_to_confirm=share(to_confirm, len(orgs)),
     )
 
 
@@ -497,6 +555,7 @@ def organisation_rows(result: SurveyResult) -> list[dict[str, object]]:
             "relabelled": org.relabelled,
             "possible": sum(org.possible.values()),
             "unknown": org.unknown,
+            "to_confirm": org.to_confirm,
         }
         for maker, name in result.maker_names.items():
             row[name] = org.by_maker.get(maker, 0)
@@ -516,6 +575,9 @@ def payload(result: SurveyResult) -> dict[str, object]:
             "counted_levels": list(COUNTED_LEVELS),
             "possible_level": POSSIBLE_LEVEL,
             "share": "organisations running the maker (>= 1 counted device) / organisations, %",
+            "restricted": "a counted device a selected regime covers for certain (the equipment "
+            "audit's coverage decision: maker, kind of equipment); to confirm: covered only if a "
+            "fact is confirmed (device type, purpose of use, maker's country); never counted",
         },
         "totals": asdict(result.totals),
         "sectors": [asdict(s) for s in result.sectors],

@@ -52,20 +52,24 @@ def charts(result: SurveyResult) -> list[Chart]:
     sectors = [s for s in result.sectors if s.sector != ALL_SECTORS]
     out.append(Chart(
         "chart-any-restricted",
-        "Organisations running any restricted maker, by sector",
+        "Organisations running restricted equipment, by sector",
         Markup(svg.stacked_bar_chart(
-            "Organisations running any restricted maker, by sector",
+            "Organisations running restricted equipment, by sector",
             [s.sector for s in sectors],
             [
                 ("restricted, some under another brand",
                  [float(s.organisations_relabelled) for s in sectors]),
                 ("restricted, own brand only",
                  [float(s.organisations_restricted - s.organisations_relabelled) for s in sectors]),
-                ("no restricted maker",
-                 [float(s.organisations - s.organisations_restricted) for s in sectors]),
+                ("to confirm (covered only if a fact is confirmed)",
+                 [float(s.organisations_to_confirm) for s in sectors]),
+                ("neither",
+                 [float(s.organisations - s.organisations_restricted - s.organisations_to_confirm)
+                  for s in sectors]),
             ],
             unit=" organisations",
-            description="Organisations per sector, split by whether they run a restricted maker.",
+            description="Organisations per sector, split by whether they run equipment the regimes "
+            "restrict, equipment to confirm, or neither.",
             chart_id="svg-any-restricted",
         )),
     ))  # fmt: skip

@@ -70,8 +70,12 @@ RULES_FILE = Path(__file__).resolve().parent / "data" / "sale_rules.yml"
 OUTCOMES: tuple[str, ...] = ("clear", "approval-required", "refused")
 """From best to worst; a check's outcome is the worst of its flags."""
 RULE_KINDS: tuple[str, ...] = (
-    "screening", "capability", "end-user-type", "destination", "region",
-)  # fmt: skip
+    "screening",
+    "capability",
+    "end-user-type",
+    "destination",
+    "region",
+)
 _COUNTRY = re.compile(r"^[A-Z]{2}$")
 
 
@@ -154,8 +158,11 @@ def _rule(raw: Any, index: int, path: Path) -> Rule:
         raise ConfigError(f"{path}: {where}: kind must be one of {', '.join(RULE_KINDS)}")
     if raw["outcome"] not in OUTCOMES[1:]:
         raise ConfigError(f"{path}: {where}: outcome must be approval-required or refused")
-    params = {k: v for k, v in raw.items()
-              if k not in ("id", "kind", "outcome", "message", "description", "sources")}  # fmt: skip
+    params = {
+        k: v
+        for k, v in raw.items()
+        if k not in ("id", "kind", "outcome", "message", "description", "sources")
+    }
     kind = raw["kind"]
     if kind == "screening":
         params["lists"] = _str_list(params.get("lists", []) or [], f"{where}: lists", path)
@@ -267,12 +274,20 @@ class Product:
     def parse(cls, text: str, *, line_kind: str = "new", supplier: str | None = None) -> Product:
         """``"name:cap1,cap2"`` (capabilities optional): the CLI's ``--product`` value."""
         name, _, caps = text.partition(":")
-        return cls(name.strip(), tuple(c.strip() for c in caps.split(",") if c.strip()),
-                   line_kind, supplier)  # fmt: skip
+        return cls(
+            name.strip(),
+            tuple(c.strip() for c in caps.split(",") if c.strip()),
+            line_kind,
+            supplier,
+        )
 
     def to_dict(self) -> dict[str, Any]:
-        return {"name": self.name, "capabilities": list(self.capabilities),
-                "line_kind": self.line_kind, "supplier": self.supplier}  # fmt: skip
+        return {
+            "name": self.name,
+            "capabilities": list(self.capabilities),
+            "line_kind": self.line_kind,
+            "supplier": self.supplier,
+        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -518,8 +533,12 @@ def _rule_flags(
 ) -> list[Flag]:
     flags: list[Flag] = []
     for rule in rules:
-        base = {"rule": rule.id, "outcome": rule.outcome, "source": rule.source_label,
-                "url": rule.sources[0].url}  # fmt: skip
+        base = {
+            "rule": rule.id,
+            "outcome": rule.outcome,
+            "source": rule.source_label,
+            "url": rule.sources[0].url,
+        }
         if rule.kind == "capability":
             listed = set(rule.params["capabilities"])
             hits = [(p.name, sorted(listed & set(p.capabilities))) for p in products]
@@ -535,20 +554,32 @@ def _rule_flags(
             if not reasons:
                 continue
             what = "; ".join(f"{name}: {', '.join(caps)}" for name, caps in hits)
-            flags.append(Flag(**base, message=rule.message,
-                              detail=f"{what} — because of {' and '.join(reasons)}"))  # fmt: skip
+            flags.append(
+                Flag(
+                    **base,
+                    message=rule.message,
+                    detail=f"{what} — because of {' and '.join(reasons)}",
+                )
+            )
         elif rule.kind == "end-user-type":
             if end_user_type is not None and end_user_type in rule.params["end_user_types"]:
-                flags.append(Flag(**base, message=rule.message,
-                                  detail=f"end-user type {end_user_type}"))  # fmt: skip
+                flags.append(
+                    Flag(**base, message=rule.message, detail=f"end-user type {end_user_type}")
+                )
         elif rule.kind == "destination":
             entry = rule.params["destinations"].get(destination)
             if entry is not None:
                 sources: tuple[Source, ...] = entry["sources"]
-                flags.append(Flag(rule=rule.id, outcome=entry["outcome"],
-                                  message=f"{rule.message}: {destination}",
-                                  source="; ".join(s.title for s in sources), url=sources[0].url,
-                                  detail=entry["measure"]))  # fmt: skip
+                flags.append(
+                    Flag(
+                        rule=rule.id,
+                        outcome=entry["outcome"],
+                        message=f"{rule.message}: {destination}",
+                        source="; ".join(s.title for s in sources),
+                        url=sources[0].url,
+                        detail=entry["measure"],
+                    )
+                )
         elif rule.kind == "region":
             terms: tuple[str, ...] = rule.params["terms"]
             texts: list[tuple[str, str | None, str]] = [("end use", None, end_use)]
@@ -559,8 +590,14 @@ def _rule_flags(
             for label, party_id, text in texts:
                 found = [t for t in terms if t in text.casefold()]
                 if found:
-                    flags.append(Flag(**base, message=rule.message, party_id=party_id,
-                                      detail=f"{label} mentions {', '.join(found)}"))  # fmt: skip
+                    flags.append(
+                        Flag(
+                            **base,
+                            message=rule.message,
+                            party_id=party_id,
+                            detail=f"{label} mentions {', '.join(found)}",
+                        )
+                    )
     return flags
 
 
@@ -577,8 +614,12 @@ def _affiliates_flags(
     from aktsam.lists.ownership_rules import load_rules as load_ownership_rules
 
     rule = load_ownership_rules().affiliates
-    outcomes = {"licence-required": OUTCOMES[1], "red-flag": OUTCOMES[1], "suspended": OUTCOMES[0],
-                "not-yet": OUTCOMES[0]}  # fmt: skip
+    outcomes = {
+        "licence-required": OUTCOMES[1],
+        "red-flag": OUTCOMES[1],
+        "suspended": OUTCOMES[0],
+        "not-yet": OUTCOMES[0],
+    }
     messages = {
         "licence-required": "licence required (BIS Affiliates Rule: owned 50 % or more by Entity List / "
         "MEU parties; the most restrictive owner's licence requirement and policy apply)",
@@ -595,10 +636,17 @@ def _affiliates_flags(
         )
         if finding is None or finding.outcome not in outcomes:
             continue
-        flags.append(Flag(rule=rule.id, outcome=outcomes[finding.outcome],
-                          message=f"{party.id} ({party.name}): {messages[finding.outcome]}",
-                          source=rule.citation, url=rule.source, party_id=party.id,
-                          detail=finding.text()))  # fmt: skip
+        flags.append(
+            Flag(
+                rule=rule.id,
+                outcome=outcomes[finding.outcome],
+                message=f"{party.id} ({party.name}): {messages[finding.outcome]}",
+                source=rule.citation,
+                url=rule.source,
+                party_id=party.id,
+                detail=finding.text(),
+            )
+        )
     return flags
 
 
@@ -621,7 +669,8 @@ def check_sale(
 ) -> SaleCheck:
     """Check an order before it proceeds; store and return the check with its flags and outcome.
 
-    ``on`` is the date the BIS Affiliates Rule is judged on (default: today): owners of the customer or
+    ``on`` is the date the BIS Affiliates Rule and the decisions in force are judged on (default: today;
+    list staleness is always judged on today): owners of the customer or
     end user on the Entity List / MEU List reaching 50 % make the line approval-required while the rule
     is in force, as does a listed owner of unknown share (Red Flag 29); while it is suspended the check
     notes it (outcome clear for that flag) with the date it would apply from.
@@ -674,9 +723,9 @@ def check_sale(
             if product.supplier is not None:
                 require_party(session, product.supplier, field="supplier")
     if end_user_type is None:
-        end_user_type = parties[-1].end_user_type if end_user_id is not None else (
-            parties[0].end_user_type
-        )  # fmt: skip
+        end_user_type = (
+            parties[-1].end_user_type if end_user_id is not None else (parties[0].end_user_type)
+        )
 
     if screener is None:
         from aktsam.screening.service import Screener
@@ -686,10 +735,16 @@ def check_sale(
     flags = _screening_flags(rules.rules, parties, screener, actor, rules.strong_match, runs)
     snapshot_ids = sorted({int(s.id) for run in runs for s in getattr(run, "snapshots", ())})
     if runs and not snapshot_ids:
-        flags.append(Flag(rule="no-list-snapshot", outcome=OUTCOMES[1],
-                          message="no list snapshot was screened against: import the lists "
-                          "(aktsam lists update) and check again", source="aktsam lists status",
-                          url=""))  # fmt: skip
+        flags.append(
+            Flag(
+                rule="no-list-snapshot",
+                outcome=OUTCOMES[1],
+                message="no list snapshot was screened against: import the lists "
+                "(aktsam lists update) and check again",
+                source="aktsam lists status",
+                url="",
+            )
+        )
     flags += _rule_flags(
         rules.rules,
         parties=parties,
@@ -699,9 +754,9 @@ def check_sale(
         products=products,
         country_risk=country_risk or default_country_risk,
     )
-    flags += _affiliates_flags(store, screener, parties, actor, rules.strong_match,
-                               on or dt.date.today())  # fmt: skip
     checked_at = dt.datetime.now(dt.UTC)
+    day = on or checked_at.date()
+    flags += _affiliates_flags(store, screener, parties, actor, rules.strong_match, day)
     stale = tuple(staleness_warnings(store, today=checked_at.date()))
     with store.session() as session:
         bound = saledecisions.check_decisions(
@@ -709,10 +764,20 @@ def check_sale(
             customer_id=customer_id,
             end_user_id=end_user_id,
             lines=[saledecisions.OrderLine(p.name, p.line_kind, p.supplier) for p in products],
-            today=checked_at.date(),
+            today=day,
         )
-        flags += [Flag(rule=f.rule, outcome=f.outcome, message=f.message, source=f.source, url="",
-                       party_id=f.party_id, detail=f.detail) for f in bound.findings]  # fmt: skip
+        flags += [
+            Flag(
+                rule=f.rule,
+                outcome=f.outcome,
+                message=f.message,
+                source=f.source,
+                url="",
+                party_id=f.party_id,
+                detail=f.detail,
+            )
+            for f in bound.findings
+        ]
         outcome = worst([f.outcome for f in flags])
         row = SaleCheckRow(
             reference=reference,
@@ -737,9 +802,14 @@ def check_sale(
         )
         session.add(row)
         session.flush()
-        trail.record(session, actor=actor, action="sale.check", object_type="sale_check",
-                     object_id=str(row.id),
-                     after={**row_state(row), "rules_checked": rules.checked})  # fmt: skip
+        trail.record(
+            session,
+            actor=actor,
+            action="sale.check",
+            object_type="sale_check",
+            object_id=str(row.id),
+            after={**row_state(row), "rules_checked": rules.checked},
+        )
         return replace(_check(row), warnings=stale)
 
 
@@ -764,11 +834,13 @@ def approve_sale(store: Store, check_id: int, *, approver: str, note: str) -> Sa
                 field="check",
             )
         if row.outcome != "approval-required":
-            raise InputError(f"sale check {check_id} is {row.outcome}; nothing to approve",
-                             field="check")  # fmt: skip
+            raise InputError(
+                f"sale check {check_id} is {row.outcome}; nothing to approve", field="check"
+            )
         if row.approved_by is not None:
-            raise InputError(f"sale check {check_id} was already approved by {row.approved_by}",
-                             field="check")  # fmt: skip
+            raise InputError(
+                f"sale check {check_id} was already approved by {row.approved_by}", field="check"
+            )
         if approver.casefold() == row.checked_by.strip().casefold():
             raise InputError(
                 f"four eyes: sale check {check_id} was run by {row.checked_by}; another person must "
@@ -782,8 +854,15 @@ def approve_sale(store: Store, check_id: int, *, approver: str, note: str) -> Sa
             note,
         )
         session.flush()
-        trail.record(session, actor=approver, action="sale.approve", object_type="sale_check",
-                     object_id=str(row.id), before=before, after=row_state(row))  # fmt: skip
+        trail.record(
+            session,
+            actor=approver,
+            action="sale.approve",
+            object_type="sale_check",
+            object_id=str(row.id),
+            before=before,
+            after=row_state(row),
+        )
         return _check(row)
 
 
