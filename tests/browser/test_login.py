@@ -9,7 +9,16 @@ from playwright.sync_api import Page, expect
 
 from tests.browser.live import PASSWORD, USERS, log_in, log_out
 
-NAV_LINKS = ("Dashboard", "Screening", "Devices", "Parties", "Lists", "Approvals", "Audit trail")
+NAV_LINKS = (
+    "Dashboard",
+    "Screening",
+    "Alerts",
+    "Devices",
+    "Parties",
+    "Lists",
+    "Approvals",
+    "Audit trail",
+)
 PAGES = (
     "/",
     "/screening",

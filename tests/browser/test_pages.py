@@ -13,6 +13,7 @@ PAGES = {
     # nav link → (path, a level-1 heading on the page)
     "Dashboard": ("/", "Dashboard"),
     "Screening": ("/screening", "Screening"),
+    "Alerts": ("/alerts", "Alerts"),
     "Devices": ("/devices", "Equipment audit"),
     "Parties": ("/parties", "Parties"),
     "Lists": ("/lists", "Sanctions lists"),

@@ -53,9 +53,7 @@ def test_open_store_creates_home_and_migrates_to_head(settings: Settings) -> Non
         head = ScriptDirectory.from_config(alembic_config()).get_current_head()
         with store.engine.connect() as conn:
             assert (
-                MigrationContext.configure(conn).get_current_revision()
-                == head
-                == "0005_sale_check_basis"
+                MigrationContext.configure(conn).get_current_revision() == head == "0006_monitoring"
             )
             tables = set(sa.inspect(conn).get_table_names())
         assert {
@@ -166,7 +164,7 @@ def test_open_store_does_not_depend_on_working_directory(
 ) -> None:
     monkeypatch.chdir(tmp_path)
     with open_store(settings) as store, store.engine.connect() as conn:
-        assert MigrationContext.configure(conn).get_current_revision() == "0005_sale_check_basis"
+        assert MigrationContext.configure(conn).get_current_revision() == "0006_monitoring"
 
 
 def test_migrations_are_package_data() -> None:
@@ -225,4 +223,4 @@ def test_migration_renders_for_postgresql() -> None:
     )
     assert "imported_at TIMESTAMP WITH TIME ZONE NOT NULL" in ddl
     assert "data JSON NOT NULL" in ddl
-    assert ddl.count("CREATE TABLE") == 20  # nineteen tables + alembic_version
+    assert ddl.count("CREATE TABLE") == 27  # twenty-six tables + alembic_version

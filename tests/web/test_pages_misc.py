@@ -14,7 +14,16 @@ from aktsam.store import Store
 from aktsam.web.pages import lists as lists_page
 from tests.web.conftest import ClientFactory, Login
 
-NAV = ("Dashboard", "Screening", "Devices", "Parties", "Lists", "Approvals", "Audit trail")
+NAV = (
+    "Dashboard",
+    "Screening",
+    "Alerts",
+    "Devices",
+    "Parties",
+    "Lists",
+    "Approvals",
+    "Audit trail",
+)
 
 
 @pytest.mark.parametrize(
@@ -22,6 +31,7 @@ NAV = ("Dashboard", "Screening", "Devices", "Parties", "Lists", "Approvals", "Au
     [
         "/",
         "/screening",
+        "/alerts",
         "/devices",
         "/parties",
         "/lists",

@@ -12,6 +12,7 @@ from aktsam.cli import (
     devices,
     hits,
     lists,
+    monitor,
     parties,
     questionnaires,
     report,
@@ -40,6 +41,7 @@ app.add_typer(trail.app, name="audit")
 for family in (parties, assess, questionnaires, decide, requests, sales, report, demo):
     family.register(app)
 web.register(app)
+monitor.register(app)
 
 
 def main() -> None:

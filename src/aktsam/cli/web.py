@@ -106,6 +106,15 @@ def serve_command(
         result = prepare(store, demo=not no_demo)
     for line in first_run_lines(result, host, port):
         context.console().print(escape(line), highlight=False, soft_wrap=True)
+    if context.settings().monitor_schedule:
+        context.console().print(
+            escape(
+                f"monitoring: list updates and a monitoring run on schedule "
+                f"{context.settings().monitor_schedule} (AKTSAM_MONITOR_SCHEDULE, times in UTC)"
+            ),
+            highlight=False,
+            soft_wrap=True,
+        )
     _run_server(host, port)
 
 

@@ -55,6 +55,31 @@ Users and access (``aktsam.accounts``, the web application):
     its first characters for display; revoked tokens stay for the audit trail.
 ``web_sessions``
     Logged-in browser sessions: the SHA-256 of the session cookie, the CSRF token, expiry.
+
+Continuous monitoring (``aktsam.monitoring``, migration 0006):
+
+``monitor_runs``
+    One row per monitoring run: mode (full / delta), matcher signature and threshold, the snapshot
+    ids it used, counts, status (running / completed / failed).
+``monitor_alerts``
+    Alerts a run raised (new-hit, changed-listing, delisted, list-stale): party, list, entity,
+    snapshot, score and explanation; ``dedupe_key`` is unique so a rerun never duplicates one. Their
+    review state comes from ``hit_decisions``.
+``monitor_parties``
+    The monitored population as the last completed run saw it: one row per register party or
+    watched-file row, with the fingerprint of what screening reads (name, aliases, identifiers,
+    country, schema, birth date) and the query data itself.
+``monitor_tokens``
+    The reverse index of the monitored population: a normalised name token or phonetic key ->
+    party, so a list change finds the parties it may concern without re-reading the register.
+``monitor_matches``
+    The current matches of every monitored party (party, entity, list, content hash, score), the
+    state a delta run compares against.
+``monitor_watched_files``
+    Files of parties from another system (an ERP export), re-read on every run.
+``notification_deliveries``
+    Every e-mail digest and webhook POST of a run's alerts, with attempts, status and the SHA-256 of
+    the payload (``aktsam.monitoring.notify``).
 """
 
 from __future__ import annotations
@@ -489,7 +514,122 @@ class WebSessionRow(Base):
     last_seen_at: Mapped[datetime]
 
 
+# --- continuous monitoring (migration 0006) ------------------------------------------------------------------
+
+ALERT_KINDS: tuple[str, ...] = ("new-hit", "changed-listing", "delisted", "list-stale")
+
+
+class MonitorRunRow(Base):
+    __tablename__ = "monitor_runs"
+    __table_args__ = (Index("ix_monitor_runs_status", "status"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    started_at: Mapped[datetime]
+    finished_at: Mapped[datetime | None]
+    actor: Mapped[str] = mapped_column(String(200))
+    status: Mapped[str] = mapped_column(String(16))  # running, completed, failed
+    mode: Mapped[str] = mapped_column(String(16))  # full, delta
+    matcher: Mapped[str] = mapped_column(String(64))  # screening.service.matcher_signature()
+    threshold: Mapped[float] = mapped_column(Float)
+    snapshot_ids: Mapped[list[Any]]
+    counts: Mapped[dict[str, Any]]
+    error: Mapped[str | None] = mapped_column(Text)
+
+
+class MonitorAlertRow(Base):
+    __tablename__ = "monitor_alerts"
+    __table_args__ = (
+        Index("ix_monitor_alerts_run_id", "run_id"),
+        Index("ix_monitor_alerts_party_id_entity_id", "party_id", "entity_id"),
+        Index("ix_monitor_alerts_kind", "kind"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("monitor_runs.id"))
+    dedupe_key: Mapped[str] = mapped_column(String(64), unique=True)
+    kind: Mapped[str] = mapped_column(String(20))  # ALERT_KINDS
+    party_id: Mapped[str | None] = mapped_column(String(255))
+    party_name: Mapped[str | None] = mapped_column(Text)
+    origin: Mapped[str | None] = mapped_column(String(120))  # "register" or "watch:NAME"
+    source: Mapped[str] = mapped_column(String(32))  # the list
+    entity_id: Mapped[str | None] = mapped_column(String(255))
+    entity_caption: Mapped[str | None] = mapped_column(Text)
+    entity_hash: Mapped[str | None] = mapped_column(String(64))
+    snapshot_id: Mapped[int | None] = mapped_column(Integer)  # no FK: alerts outlive snapshots
+    score: Mapped[float | None] = mapped_column(Float)
+    explanation: Mapped[dict[str, Any]]
+    message: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime]
+    closed_at: Mapped[datetime | None]
+    closed_reason: Mapped[str | None] = mapped_column(String(40))
+
+
+class MonitorPartyRow(Base):
+    __tablename__ = "monitor_parties"
+    __table_args__ = (Index("ix_monitor_parties_origin", "origin"),)
+
+    party_id: Mapped[str] = mapped_column(String(255), primary_key=True)
+    origin: Mapped[str] = mapped_column(String(120))
+    fingerprint: Mapped[str] = mapped_column(String(32))
+    data: Mapped[
+        dict[str, Any]
+    ]  # the screening query: name, aliases, schema, countries, birth date
+
+
+class MonitorTokenRow(Base):
+    __tablename__ = "monitor_tokens"
+    __table_args__ = (Index("ix_monitor_tokens_party_id", "party_id"),)
+
+    token: Mapped[str] = mapped_column(String(100), primary_key=True)
+    party_id: Mapped[str] = mapped_column(String(255), primary_key=True)
+
+
+class MonitorMatchRow(Base):
+    __tablename__ = "monitor_matches"
+    __table_args__ = (Index("ix_monitor_matches_entity_id", "entity_id"),)
+
+    party_id: Mapped[str] = mapped_column(String(255), primary_key=True)
+    entity_id: Mapped[str] = mapped_column(String(255), primary_key=True)
+    source: Mapped[str] = mapped_column(String(32))
+    snapshot_id: Mapped[int] = mapped_column(Integer)
+    content_hash: Mapped[str] = mapped_column(String(64))
+    score: Mapped[float] = mapped_column(Float)
+    run_id: Mapped[int] = mapped_column(Integer)
+
+
+class MonitorWatchedFileRow(Base):
+    __tablename__ = "monitor_watched_files"
+
+    name: Mapped[str] = mapped_column(String(100), primary_key=True)
+    path: Mapped[str] = mapped_column(Text)
+    options: Mapped[dict[str, Any]]  # column options, as for screen-file
+    added_by: Mapped[str] = mapped_column(String(200))
+    added_at: Mapped[datetime]
+    last_read_at: Mapped[datetime | None]
+    last_sha256: Mapped[str | None] = mapped_column(String(64))
+    last_rows: Mapped[int | None] = mapped_column(Integer)
+    last_error: Mapped[str | None] = mapped_column(Text)
+
+
+class NotificationDeliveryRow(Base):
+    __tablename__ = "notification_deliveries"
+    __table_args__ = (Index("ix_notification_deliveries_run_id", "run_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    run_id: Mapped[int | None] = mapped_column(ForeignKey("monitor_runs.id"), nullable=True)
+    channel: Mapped[str] = mapped_column(String(16))  # email, webhook
+    target: Mapped[str] = mapped_column(String(500))  # the recipient list or URL
+    status: Mapped[str] = mapped_column(String(16))  # pending, delivered, failed
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    http_status: Mapped[int | None] = mapped_column(Integer)
+    payload_sha256: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime]
+    delivered_at: Mapped[datetime | None]
+
+
 __all__ = [
+    "ALERT_KINDS",
     "DD_DECISIONS",
     "DECISIONS",
     "ORIGINS",
@@ -507,6 +647,13 @@ __all__ = [
     "EvidenceRow",
     "HitDecisionRow",
     "InfoRequestRow",
+    "MonitorAlertRow",
+    "MonitorMatchRow",
+    "MonitorPartyRow",
+    "MonitorRunRow",
+    "MonitorTokenRow",
+    "MonitorWatchedFileRow",
+    "NotificationDeliveryRow",
     "PartyRow",
     "QuestionnaireRow",
     "RelationRow",

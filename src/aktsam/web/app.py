@@ -28,6 +28,7 @@ import aktsam
 from aktsam import accounts
 from aktsam.accounts import User
 from aktsam.lists import snapshots
+from aktsam.monitoring import schedule
 from aktsam.settings import Settings
 from aktsam.store import Store, open_store
 from aktsam.store.db import retrying
@@ -122,16 +123,27 @@ def _login_page(
     return response
 
 
-def create_app(settings: Settings | None = None, *, store: Store | None = None) -> FastAPI:
+def create_app(
+    settings: Settings | None = None, *, store: Store | None = None, monitor_schedule: bool = True
+) -> FastAPI:
     """The application on ``settings`` (default: from the environment). ``store`` reuses an open
-    store instead of opening one (it is then not closed when the application shuts down)."""
+    store instead of opening one (it is then not closed when the application shuts down). With
+    ``monitor_schedule`` (the default) and ``AKTSAM_MONITOR_SCHEDULE`` set, the application runs list
+    updates and monitoring on that schedule while it is up (:mod:`aktsam.monitoring.schedule`)."""
     settings = settings or (store.settings if store is not None else Settings.from_env())
     own_store = store is None
     opened = store if store is not None else open_store(settings)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        # AKTSAM_MONITOR_SCHEDULE: list updates + monitoring in a background thread (off by default)
+        scheduler = schedule.scheduler_for(opened, settings) if monitor_schedule else None
+        app.state.scheduler = scheduler
+        if scheduler is not None:
+            scheduler.start()
         yield
+        if scheduler is not None:
+            scheduler.stop()
         if own_store:
             opened.close()
 

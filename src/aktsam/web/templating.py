@@ -30,6 +30,7 @@ STATIC_DIR = Path(__file__).parent / "static"
 NAV: tuple[tuple[str, str], ...] = (
     ("/", "Dashboard"),
     ("/screening", "Screening"),
+    ("/alerts", "Alerts"),
     ("/devices", "Devices"),
     ("/parties", "Parties"),
     ("/lists", "Lists"),

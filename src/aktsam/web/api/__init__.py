@@ -1,5 +1,5 @@
 """The HTTP API: yente-compatible matching (``/match``, ``/search``, ``/catalog``, ``/algorithms``) and
-aktsam's own endpoints under ``/api`` (screening, lists, devices, due diligence).
+aktsam's own endpoints under ``/api`` (screening, monitoring alerts, lists, devices, due diligence).
 
 Every router is built with :func:`aktsam.web.auth.router`, so each route checks the caller's role (viewer
 reads, analyst writes, approver approves, admin everything) and CSRF for browser sessions; systems call
@@ -12,11 +12,12 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from aktsam.web.api import devices, diligence, docs, lists, match, screening
+from aktsam.web.api import alerts, devices, diligence, docs, lists, match, screening
 
 ROUTERS: tuple[APIRouter, ...] = (
     *match.ROUTERS,
     *screening.ROUTERS,
+    *alerts.ROUTERS,
     *lists.ROUTERS,
     *devices.ROUTERS,
     *diligence.ROUTERS,
@@ -26,6 +27,7 @@ ROUTERS: tuple[APIRouter, ...] = (
 OPENAPI_TAGS: list[dict[str, str]] = [
     {"name": "matching", "description": "OpenSanctions yente-compatible matching and search."},
     {"name": "screening", "description": "Screen names, read runs, decide on hits."},
+    {"name": "monitoring", "description": "Alerts raised by continuous monitoring, and its runs."},
     {"name": "lists", "description": "The sanctions and export-control lists in force."},
     {"name": "devices", "description": "Equipment audit: who really made a device."},
     {"name": "parties", "description": "The due-diligence register: parties, relations, evidence."},

@@ -10,17 +10,27 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
-from aktsam.web.pages import approvals, dashboard, devices, lists, parties, screening, trail
+from aktsam.web.pages import (
+    alerts,
+    approvals,
+    dashboard,
+    devices,
+    lists,
+    parties,
+    screening,
+    trail,
+)
 
 
 def install(app: FastAPI) -> None:
     """Add every page's routes to ``app``."""
-    for module in (dashboard, screening, devices, parties, lists, trail, approvals):
+    for module in (dashboard, screening, alerts, devices, parties, lists, trail, approvals):
         for router in module.routers():
             app.include_router(router)
 
 
 __all__ = [
+    "alerts",
     "approvals",
     "dashboard",
     "devices",

@@ -15,7 +15,16 @@ from aktsam.errors import InputError
 def redirect(path: str, **query: Any) -> RedirectResponse:
     """303 to ``path`` (a local path) with ``query`` (``msg=…``/``error=…`` for the next page)."""
     values = {k: v for k, v in query.items() if v not in (None, "")}
-    return RedirectResponse(path + (f"?{urlencode(values)}" if values else ""), status_code=303)
+    joiner = "&" if "?" in path else "?"
+    return RedirectResponse(path + (joiner + urlencode(values) if values else ""), status_code=303)
+
+
+def local_path(target: str | None) -> str | None:
+    """``target`` if it is a path on this site (``/alerts?kind=new-hit``), else ``None`` (never
+    ``//evil.example`` or ``https://…``): where a form may send the user back to."""
+    if not target or not target.startswith("/") or target.startswith(("//", "/\\")):
+        return None
+    return target
 
 
 def notice(request: Request) -> dict[str, str | None]:

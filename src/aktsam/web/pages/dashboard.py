@@ -1,4 +1,5 @@
-"""``/`` (viewer): open hits to review, overdue items, sites with restricted devices, list freshness."""
+"""``/`` (viewer): open hits to review, open monitoring alerts by kind and the last monitoring runs,
+overdue items, sites with restricted devices, list freshness."""
 
 from __future__ import annotations
 
@@ -11,6 +12,8 @@ from fastapi.responses import Response
 
 from aktsam.diligence import followup
 from aktsam.lists import snapshots
+from aktsam.monitoring.model import ALERT_KINDS
+from aktsam.monitoring.service import alert_counts, recent_runs
 from aktsam.screening.decisions import decisions_for
 from aktsam.store import Store
 from aktsam.store.schema import EquipmentRow, ScreeningHitRow, ScreeningRunRow
@@ -21,6 +24,8 @@ from aktsam.web.templating import render
 
 RECENT_RUNS = 200
 RESTRICTED = ("restricted everywhere", "restricted here")
+#: monitoring runs on the dashboard: the newest, and enough to see a failure next to the last success
+DASHBOARD_RUNS = 3
 
 
 def routers() -> list[APIRouter]:
@@ -36,6 +41,9 @@ def routers() -> list[APIRouter]:
             {
                 "freshness": snapshots.status(store),
                 "open_hits": open_hits(store),
+                "alert_counts": alert_counts(store),
+                "alert_kinds": ALERT_KINDS,
+                "monitor_runs": recent_runs(store, DASHBOARD_RUNS),
                 "overdue": [i for i in items if i.overdue],
                 "restricted_sites": restricted_sites(store),
             },

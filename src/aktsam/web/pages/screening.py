@@ -3,7 +3,9 @@
 ``GET /screening`` (viewer) shows the forms and, with ``?run=ID``, a recorded run's hits with their
 current review state. ``POST /screening`` and ``POST /screening/file`` (analyst) screen, record the
 run and redirect to it. ``POST /screening/decide`` (analyst) clears or confirms one hit; clearing a
-confirmed hit waits for an approver (four eyes, see :mod:`aktsam.screening.decisions`).
+confirmed hit waits for an approver (four eyes, see :mod:`aktsam.screening.decisions`); it answers
+with the run, else the local page named by ``next`` (the Alerts page reviews alerts through it), else
+the party's history.
 ``GET /screening/party/{party_id}`` (viewer) is the party's decision history and runs.
 """
 
@@ -29,7 +31,7 @@ from aktsam.screening.service import data_as_of
 from aktsam.store.db import retrying
 from aktsam.store.schema import EntityRow, ScreeningHitRow, ScreeningRunRow
 from aktsam.web.auth import CurrentUser, get_store, router
-from aktsam.web.pages.common import notice, redirect
+from aktsam.web.pages.common import local_path, notice, redirect
 from aktsam.web.screener import shared_screener
 from aktsam.web.templating import render
 
@@ -94,6 +96,7 @@ def routers() -> list[APIRouter]:
         decision: Annotated[str, Form(max_length=20)],
         reason: Annotated[str, Form(max_length=5000)] = "",
         run: Annotated[int | None, Form()] = None,
+        next: Annotated[str, Form(max_length=2000)] = "",
     ) -> Response:
         kind = {"clear": "false_positive", "confirm": "confirmed"}.get(decision, decision)
         made = retrying(
@@ -115,6 +118,9 @@ def routers() -> list[APIRouter]:
             return render(request, "_screening_results.html.j2", context)
         if run is not None:
             return redirect("/screening", run=run, msg=message)
+        back = local_path(next)  # e.g. the Alerts page the decision was made from
+        if back is not None:
+            return redirect(back, msg=message)
         return redirect(f"/screening/party/{party_id}", msg=message)
 
     @read.get("/screening/party/{party_id:path}", include_in_schema=False)

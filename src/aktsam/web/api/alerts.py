@@ -1,0 +1,174 @@
+"""Monitoring over HTTP: the alerts continuous monitoring raised, and its runs.
+
+``GET /api/alerts`` pages through alerts (newest first) with filters; ``GET /api/alerts/{id}`` is one
+alert; ``GET /api/monitor/runs`` the recent runs, failed ones included. An alert's ``status`` comes from
+the hit decisions (``open``, ``pending`` four-eyes approval, ``reviewed``, ``info`` for a delisting,
+``closed``): review a hit alert with ``POST /api/hits/decisions``, as any other hit.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any, Literal
+from urllib.parse import urlencode
+
+from fastapi import Path, Query, Request
+from pydantic import BaseModel, Field
+
+from aktsam.monitoring.model import Alert, MonitorRun
+from aktsam.monitoring.service import get_alert, list_alerts, recent_runs
+from aktsam.monitoring.views import check_list
+from aktsam.web.auth import CurrentUser, get_store, router
+
+MAX_LIMIT = 500
+AlertKind = Literal["new-hit", "changed-listing", "delisted", "list-stale"]
+AlertStatus = Literal["open", "pending", "reviewed", "info", "closed"]
+
+
+class AlertOut(BaseModel):
+    id: int
+    run_id: int = Field(..., description="The monitoring run that raised it.")
+    kind: AlertKind
+    status: AlertStatus = Field(
+        ...,
+        description="From the hit decisions: open (needs review), pending (a clearance awaits "
+        "four-eyes approval), reviewed (cleared or confirmed), info (a delisting: nothing to decide), "
+        "closed (superseded, no longer matching, or the list was updated).",
+    )
+    open: bool = Field(..., description="Needs review: status open or pending.")
+    party_id: str | None = Field(None, examples=["C-1001"])
+    party_name: str | None
+    origin: str | None = Field(None, description='"register" or "watch:NAME" (a watched file).')
+    list: str = Field(..., examples=["un-sc"])
+    entity_id: str | None = Field(None, examples=["un-sc:CDi.001"])
+    entity_caption: str | None
+    entity_hash: str | None = Field(None, description="The listing the alert was raised on.")
+    snapshot_id: int | None
+    score: float | None
+    explanation: dict[str, Any] = Field(..., description="The matcher's explanation of the score.")
+    message: str
+    created_at: dt.datetime
+    closed_at: dt.datetime | None
+    closed_reason: str | None
+    decision: str | None = Field(
+        None, description="The hit decision in force: false_positive or confirmed."
+    )
+
+
+class AlertPageOut(BaseModel):
+    items: list[AlertOut]
+    total: int = Field(..., description="Alerts matching the filters, over all pages.")
+    limit: int
+    offset: int
+    next: str | None = Field(
+        None, description="The URL of the next page (same filters), or null on the last page."
+    )
+
+
+class MonitorRunOut(BaseModel):
+    run_id: int
+    started_at: dt.datetime
+    finished_at: dt.datetime | None
+    actor: str
+    status: str = Field(..., examples=["completed"], description="running, completed, failed…")
+    mode: str = Field(..., examples=["delta"], description="full or delta.")
+    matcher: str
+    threshold: float
+    snapshot_ids: list[int]
+    counts: dict[str, Any]
+    error: str | None
+
+
+def alert_out(alert: Alert) -> AlertOut:
+    return AlertOut.model_validate({**alert.to_dict(), "open": alert.open})
+
+
+def run_out(run: MonitorRun) -> MonitorRunOut:
+    data = run.to_dict()
+    data.pop("alerts", None)
+    return MonitorRunOut.model_validate(data)
+
+
+api = router(role="viewer", prefix="/api", tags=["monitoring"])
+
+
+@api.get("/alerts", response_model=AlertPageOut, summary="Monitoring alerts, filtered and paged")
+def alerts(
+    request: Request,
+    user: CurrentUser,
+    open_: Annotated[
+        bool,
+        Query(alias="open", description="Only alerts needing review (status open or pending)."),
+    ] = False,
+    kind: Annotated[AlertKind | None, Query(description="Only this kind.")] = None,
+    list_: Annotated[
+        str | None,
+        Query(
+            alias="list",
+            min_length=1,
+            max_length=100,
+            description="Only this list.",
+            examples=["un-sc"],
+        ),
+    ] = None,
+    party_id: Annotated[str | None, Query(min_length=1, max_length=255)] = None,
+    run_id: Annotated[
+        int | None, Query(ge=1, le=2**62, description="Only alerts this run raised.")
+    ] = None,
+    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = 50,
+    offset: Annotated[int, Query(ge=0, le=2**62)] = 0,
+) -> AlertPageOut:
+    """Alerts newest first. `total` counts every match; `next` is the next page's URL."""
+    store = get_store(request)
+    check_list(store, list_)
+    page = list_alerts(
+        store,
+        open_only=open_,
+        kind=kind,
+        party_id=party_id,
+        list_source=list_,
+        run_id=run_id,
+        limit=limit,
+        offset=offset,
+    )
+    following: str | None = None
+    if offset + limit < page.total:
+        filters = {"kind": kind, "list": list_, "party_id": party_id, "run_id": run_id}
+        query: dict[str, Any] = {"open": "true"} if open_ else {}
+        query.update({k: v for k, v in filters.items() if v is not None})
+        query.update({"limit": limit, "offset": offset + limit})
+        following = f"/api/alerts?{urlencode(query)}"
+    return AlertPageOut(
+        items=[alert_out(a) for a in page.items],
+        total=page.total,
+        limit=page.limit,
+        offset=page.offset,
+        next=following,
+    )
+
+
+@api.get(
+    "/alerts/{alert_id}",
+    response_model=AlertOut,
+    summary="One monitoring alert",
+    responses={404: {"description": "No such alert"}},
+)
+def alert(
+    request: Request, user: CurrentUser, alert_id: Annotated[int, Path(ge=1, le=2**62)]
+) -> AlertOut:
+    return alert_out(get_alert(get_store(request), alert_id))
+
+
+@api.get("/monitor/runs", response_model=list[MonitorRunOut], summary="Recent monitoring runs")
+def runs(
+    request: Request,
+    user: CurrentUser,
+    limit: Annotated[int, Query(ge=1, le=100)] = 10,
+) -> list[MonitorRunOut]:
+    """The newest runs first, whatever their status (a failed run carries its `error`)."""
+    return [run_out(r) for r in recent_runs(get_store(request), limit)]
+
+
+ROUTERS = (api,)
+
+__all__ = ["ROUTERS", "AlertOut", "AlertPageOut", "MonitorRunOut"]
