@@ -228,7 +228,8 @@ def _aktsam_caches() -> list[tuple[str, Any]]:
         if module is None or not module_name.startswith("aktsam"):
             continue
         for attr, value in list(vars(module).items()):
-            if callable(getattr(value, "cache_info", None)):
+            # looked up on the type: objects answering any attribute (sqlalchemy's ``func``) are no cache
+            if callable(getattr(type(value), "cache_info", None)):
                 out.append((f"{module_name}.{attr}", value))
     return out
 

@@ -23,6 +23,17 @@ from aktsam.store.schema import PartyRow
 NOW = dt.datetime(2026, 1, 5, tzinfo=dt.UTC)
 
 
+@pytest.fixture(scope="module")
+def bundled_settings(
+    bundled_settings: Settings, tmp_path_factory: pytest.TempPathFactory
+) -> Settings:
+    """A private copy of the session's bundled home (lists and index) for this module: its parties
+    must not become part of other tests' register (monitoring screens every party in it)."""
+    home = tmp_path_factory.mktemp("salecheck") / "home"
+    shutil.copytree(bundled_settings.home, home)
+    return Settings.for_home(home)
+
+
 @pytest.fixture
 def home(bundled_settings: Settings) -> Iterator[tuple[Store, dict[str, str]]]:
     store = open_store(bundled_settings)
