@@ -83,7 +83,7 @@ def check_party(
             run = screener.screen(name, schema=schema, party_id=pid, actor=actor)
             for result in run.results:
                 for hit in result.hits:
-                    strong = hit.status in ("confirmed", "pending") or hit.score >= strong_match
+                    strong = hit.stands_confirmed or hit.score >= strong_match
                     if hit.status == "cleared" or not strong:
                         continue
                     listing = listing_of(store, hit)

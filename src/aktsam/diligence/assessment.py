@@ -517,7 +517,7 @@ class _Screened:
 
 def is_strong(hit: ScreenedHit, weights: Weights) -> bool:
     """Confirmed by an analyst, or scoring at least ``strong_match``: a hit that may set a floor."""
-    return hit.status in ("confirmed", "pending") or hit.score >= weights.strong_match
+    return hit.stands_confirmed or hit.score >= weights.strong_match
 
 
 def list_class(hit: ScreenedHit, weights: Weights) -> str:

@@ -495,9 +495,7 @@ def _screening_flags(
                         if key in flags:
                             continue
                         listed = f" ({hit.sublist})" if hit.sublist else ""
-                        strong = (
-                            screened.status in ("confirmed", "pending") or hit.score >= strong_match
-                        )
+                        strong = screened.stands_confirmed or hit.score >= strong_match
                         outcome = rule.outcome if strong else OUTCOMES[1]
                         message = (
                             rule.message

@@ -78,6 +78,12 @@ class ScreenedHit:
         """A confirmation is in force (also while a clearance of it awaits approval: ``pending``)."""
         return self.decision is not None and self.decision.decision == "confirmed"
 
+    @property
+    def stands_confirmed(self) -> bool:
+        """Status ``confirmed`` or ``pending``: a match that counts as confirmed until a second person
+        approves its clearance (what the sale check, the assessment and the BIS affiliates check use)."""
+        return self.status in ("confirmed", "pending")
+
     # Shortcuts so callers rarely need ``.hit``.
     @property
     def score(self) -> float:
