@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import shutil
 import subprocess
 import uuid
 from collections.abc import Iterator
@@ -122,16 +123,27 @@ def lists_dir() -> Path:
 
 
 @pytest.fixture(scope="session")
-def bundled_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
-    """A home with the bundled list snapshot imported and the matching index built and cached.
-
-    Built once per test session (it takes seconds); tests that record decisions use their own party ids so
-    they do not see each other's.
-    """
+def pristine_bundled_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A home with the bundled list snapshot imported and the matching index built and cached, that no
+    test writes to: copy it (``shutil.copytree``) for a home of a test's own with an empty register."""
     from aktsam.screening.service import Screener
 
-    settings = Settings.for_home(tmp_path_factory.mktemp("bundled-home"))
+    settings = Settings.for_home(tmp_path_factory.mktemp("bundled-pristine"))
     screener = Screener.open(settings)
     screener.index()
     screener.store.close()
-    return settings
+    return settings.home
+
+
+@pytest.fixture(scope="session")
+def bundled_settings(
+    tmp_path_factory: pytest.TempPathFactory, pristine_bundled_home: Path
+) -> Settings:
+    """A copy of the pristine bundled home shared by the whole test session.
+
+    Tests that record decisions here use their own party ids so they do not see each other's; a test that
+    needs an empty register copies ``pristine_bundled_home`` instead.
+    """
+    target = tmp_path_factory.mktemp("bundled") / "home"
+    shutil.copytree(pristine_bundled_home, target)
+    return Settings.for_home(target)

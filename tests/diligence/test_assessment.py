@@ -32,12 +32,12 @@ ACTOR = "tester"
 
 @pytest.fixture(scope="module")
 def screener(
-    bundled_settings: Settings, tmp_path_factory: pytest.TempPathFactory
+    pristine_bundled_home: Path, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Screener]:
     """A private copy of the bundled home (lists and index), so this module's parties and assessments
     do not leak into other tests."""
     home = tmp_path_factory.mktemp("assess") / "home"
-    shutil.copytree(bundled_settings.home, home)
+    shutil.copytree(pristine_bundled_home, home)
     settings = Settings.for_home(Path(home))
     store = open_store(settings)
     opened = Screener(store, settings)

@@ -25,12 +25,12 @@ NOW = dt.datetime(2026, 1, 5, tzinfo=dt.UTC)
 
 @pytest.fixture(scope="module")
 def bundled_settings(
-    bundled_settings: Settings, tmp_path_factory: pytest.TempPathFactory
+    pristine_bundled_home: Path, tmp_path_factory: pytest.TempPathFactory
 ) -> Settings:
     """A private copy of the session's bundled home (lists and index) for this module: its parties
     must not become part of other tests' register (monitoring screens every party in it)."""
     home = tmp_path_factory.mktemp("salecheck") / "home"
-    shutil.copytree(bundled_settings.home, home)
+    shutil.copytree(pristine_bundled_home, home)
     return Settings.for_home(home)
 
 

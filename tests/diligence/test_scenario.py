@@ -34,12 +34,12 @@ ACTOR = "compliance"
 
 @pytest.fixture(scope="module")
 def screener(
-    bundled_settings: Settings, tmp_path_factory: pytest.TempPathFactory
+    pristine_bundled_home: Path, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Screener]:
     """Screening against a private copy of the bundled home (lists and index); the register itself is
     the test's own empty ``store`` (the shared home may hold other tests' parties)."""
     home = tmp_path_factory.mktemp("scenario") / "home"
-    shutil.copytree(bundled_settings.home, home)
+    shutil.copytree(pristine_bundled_home, home)
     settings = Settings.for_home(Path(home))
     store = open_store(settings)
     opened = Screener(store, settings)

@@ -18,10 +18,10 @@ from aktsam.store.db import Store, open_store
 
 
 @pytest.fixture
-def home(bundled_settings: Settings, tmp_path: Path) -> Settings:
-    """A copy of the bundled home (lists imported, index cached) of this test's own."""
+def home(pristine_bundled_home: Path, tmp_path: Path) -> Settings:
+    """A copy of the bundled home (lists imported, index cached, empty register) of this test's own."""
     target = tmp_path / "home"
-    shutil.copytree(bundled_settings.home, target)
+    shutil.copytree(pristine_bundled_home, target)
     return Settings.for_home(target)
 
 
