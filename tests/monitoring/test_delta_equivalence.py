@@ -1,10 +1,11 @@
 """A delta run finds what a full re-screen finds, with the same scores as a normal screen.
 
 The register holds real UN names and realistic variants of them (typos, transpositions, word order,
-dropped and added words, a country), parties sharing one common word with a listed name, and unrelated
-names. A list update adds back designations and changes others (new aliases); the delta run's matches on
-the touched entities must include every one of the full re-screen's, with the same score, equal to what
-``Screener.screen`` gives the same party for the same entity.
+dropped and added words, two words written as one and one as two, a country), parties sharing one
+common word with a listed name, and unrelated names. A list update adds back designations and changes
+others (new aliases); the delta run's matches on the touched entities must include every one of the
+full re-screen's, with the same score, equal to what ``Screener.screen`` gives the same party for the
+same entity.
 """
 
 from __future__ import annotations
@@ -41,6 +42,13 @@ def _variants(caption: str) -> list[str]:
         out.append(" ".join(words[:2]))
         out.append(" ".join(words[:-1]))
     out.append(words[longest])  # one (heavy) word of the name only
+    # compounds, which the matcher matches through joins and splits: two words written as one
+    # ("SenseTime" for "Sense Time"), and one word written as two ("Hik Vision" for "Hikvision")
+    if len(words) >= 2:
+        out.append(" ".join([words[0] + words[1], *words[2:]]))
+    if len(word) >= 6:
+        half = len(word) // 2
+        out.append(" ".join([*words[:longest], word[:half], word[half:], *words[longest + 1 :]]))
     return out
 
 

@@ -11,7 +11,13 @@ from openpyxl import Workbook, load_workbook
 
 from aktsam.errors import InputError
 from aktsam.lists.model import Schema
-from aktsam.screening.files import HIT_COLUMNS, read_pairs, read_parties, write_table
+from aktsam.screening.files import (
+    HIT_COLUMNS,
+    parse_schema,
+    read_pairs,
+    read_parties,
+    write_table,
+)
 
 
 def write(path: Path, text: str, encoding: str = "utf-8") -> Path:
@@ -61,6 +67,37 @@ def test_bad_rows_name_file_row_and_field(
         read_parties(src)
     assert info.value.file == str(src) and info.value.row == row and info.value.field == field
     assert words in str(info.value)
+
+
+@pytest.mark.parametrize(
+    ("value", "schema"),
+    [
+        ("Person", Schema.PERSON),
+        ("Company", Schema.ORGANIZATION),
+        ("Organization", Schema.ORGANIZATION),
+        ("PublicBody", Schema.ORGANIZATION),
+        ("legalentity", None),
+        ("LegalEntity", None),
+        ("Vessel", Schema.VESSEL),
+        ("Airplane", Schema.AIRCRAFT),
+    ],
+)
+def test_followthemoney_schema_names_are_accepted(
+    tmp_path: Path, value: str, schema: Schema | None
+) -> None:
+    """FtM is the ecosystem's vocabulary: an export from yente or OpenSanctions names its schemata so.
+    ``LegalEntity`` may be a person or an organisation, so it screens as "any"."""
+    src = write(tmp_path / "ftm.csv", f"id,name,schema\nc1,Acme,{value}\n")
+    assert read_parties(src)[0].schema is schema
+    pairs = write(tmp_path / "pairs.csv", f"name1,name2,schema\nAcme,Acme Ltd,{value}\n")
+    assert parse_schema(read_pairs(pairs)[0][1]["schema"]) is schema
+
+
+def test_a_followthemoney_schema_that_is_not_a_party_is_refused(tmp_path: Path) -> None:
+    src = write(tmp_path / "ftm.csv", "id,name,schema\nc1,Acme,Address\n")
+    with pytest.raises(InputError, match="unknown schema 'Address'") as info:
+        read_parties(src)
+    assert info.value.row == 2 and info.value.field == "schema"
 
 
 def test_missing_name_column_says_how_to_map(tmp_path: Path) -> None:

@@ -53,7 +53,9 @@ def test_open_store_creates_home_and_migrates_to_head(settings: Settings) -> Non
         head = ScriptDirectory.from_config(alembic_config()).get_current_head()
         with store.engine.connect() as conn:
             assert (
-                MigrationContext.configure(conn).get_current_revision() == head == "0006_monitoring"
+                MigrationContext.configure(conn).get_current_revision()
+                == head
+                == "0007_monitor_postings"
             )
             tables = set(sa.inspect(conn).get_table_names())
         assert {
@@ -164,7 +166,7 @@ def test_open_store_does_not_depend_on_working_directory(
 ) -> None:
     monkeypatch.chdir(tmp_path)
     with open_store(settings) as store, store.engine.connect() as conn:
-        assert MigrationContext.configure(conn).get_current_revision() == "0006_monitoring"
+        assert MigrationContext.configure(conn).get_current_revision() == "0007_monitor_postings"
 
 
 def test_migrations_are_package_data() -> None:
@@ -210,6 +212,42 @@ def test_downgrade_and_upgrade_again(store: Store) -> None:
         assert compare_metadata(MigrationContext.configure(conn), Base.metadata) == []
 
 
+def test_monitoring_state_survives_the_move_to_party_numbers(store: Store) -> None:
+    """0007 numbers the monitored parties and carries every reverse-index row over, so the run after
+    the upgrade is still a delta run (and 0007's downgrade gives the rows back)."""
+    with store.engine.begin() as conn:
+        command.downgrade(alembic_config(conn), "0006_monitoring")
+        for party in ("p2", "p1", "p3"):
+            conn.execute(
+                sa.text(
+                    "INSERT INTO monitor_parties (party_id, origin, fingerprint, data) "
+                    "VALUES (:p, 'register', 'f', '{}')"
+                ),
+                {"p": party},
+            )
+        rows = [("hikvision", "p1"), ("~HKFS", "p1"), ("hikvision", "p2"), ("dahua", "p3")]
+        for token, party in rows:
+            conn.execute(
+                sa.text("INSERT INTO monitor_tokens (token, party_id) VALUES (:t, :p)"),
+                {"t": token, "p": party},
+            )
+        command.upgrade(alembic_config(conn), "head")
+        numbers: dict[str, int] = dict(
+            conn.execute(sa.text("SELECT party_id, number FROM monitor_parties")).all()
+        )
+        assert numbers == {"p1": 1, "p2": 2, "p3": 3}
+        postings = set(
+            conn.execute(sa.text("SELECT token, party_number FROM monitor_postings")).all()
+        )
+        assert postings == {(t, numbers[p]) for t, p in rows}
+        command.downgrade(alembic_config(conn), "0006_monitoring")
+        back = set(conn.execute(sa.text("SELECT token, party_id FROM monitor_tokens")).all())
+        assert back == set(rows)
+        command.upgrade(alembic_config(conn), "head")
+    with store.engine.connect() as conn:
+        assert compare_metadata(MigrationContext.configure(conn), Base.metadata) == []
+
+
 def test_migration_renders_for_postgresql() -> None:
     """The same migration produces valid PostgreSQL DDL (offline mode: no server needed)."""
     config = alembic_config(url="postgresql://aktsam@localhost/aktsam")
@@ -223,4 +261,4 @@ def test_migration_renders_for_postgresql() -> None:
     )
     assert "imported_at TIMESTAMP WITH TIME ZONE NOT NULL" in ddl
     assert "data JSON NOT NULL" in ddl
-    assert ddl.count("CREATE TABLE") == 27  # twenty-six tables + alembic_version
+    assert ddl.count("CREATE TABLE") == 28  # twenty-seven tables + alembic_version

@@ -31,7 +31,12 @@ from aktsam.screening.service import PartyResult, Screener, ScreeningRun
 from aktsam.screening.weights import DEFAULT_THRESHOLD
 
 SchemaOpt = Annotated[
-    str, typer.Option("--schema", help="person, organization, vessel, aircraft or any.")
+    str,
+    typer.Option(
+        "--schema",
+        help="person, organization, vessel, aircraft or any; or a FollowTheMoney schema "
+        "(Person, Company, PublicBody, LegalEntity, Vessel, Airplane …).",
+    ),
 ]
 ListsOpt = Annotated[
     str | None,
@@ -237,7 +242,12 @@ def screen_file(
     limit: Annotated[int, typer.Option(min=1, help="Most hits per party.")] = 10,
     id_column: Annotated[str, typer.Option(help="Column holding your party id.")] = "id",
     name_column: Annotated[str, typer.Option(help="Column holding the name.")] = "name",
-    schema_column: Annotated[str, typer.Option(help="Column holding the schema.")] = "schema",
+    schema_column: Annotated[
+        str,
+        typer.Option(
+            help="Column holding the schema (person, organization, … or a FollowTheMoney schema name)."
+        ),
+    ] = "schema",
     country_column: Annotated[
         str, typer.Option(help="Column holding countries (';'-separated).")
     ] = "country",

@@ -3,7 +3,7 @@
 *List changes* compare the content hashes of each list's snapshot the last run used with the snapshot in
 force now (:func:`aktsam.lists.snapshots.entity_hashes`): added, changed and removed entity ids.
 
-*Candidate parties* of the changed entities come from the reverse index (``monitor_tokens``), mirroring
+*Candidate parties* of the changed entities come from the reverse index (``monitor_postings``), mirroring
 the matcher's own candidate retrieval (:mod:`aktsam.screening.candidates`) so that a party the full
 screener would find for a changed entity is a candidate here:
 
@@ -20,14 +20,16 @@ screener would find for a changed entity is a candidate here:
   the matcher's initial similarity;
 * identifiers: a party sharing a normalised identifier with a changed entity is a candidate.
 
-Two stages decide *whom* to score (:func:`token_candidates`, then :func:`refine`):
+Two stages decide *whom* to score (:mod:`aktsam.monitoring.retrieval`: ``token_candidates``, then
+``refine``, over the key tables built here):
 
 1. the reverse index: a party is kept for a name when what it reaches of the name (keys; then, for the
    parties that need them, the name's other tokens, looked up for those parties only), each token at
    the most similarity the matcher can give it, with the name's extra weight, reaches the name's bound;
-2. the party's own query forms, as the matcher prepares them: kept when one form can reach the
-   threshold on the name by the matcher's retrieval bound (listed and query coverage, thin evidence,
-   kind factor; :func:`name_bound`) plus the qualifiers the party can earn (country, birth date).
+2. the party's own query forms (their tokens stored with the party when it was screened): kept when one
+   form can reach the threshold on the name by the matcher's retrieval bound (listed and query
+   coverage, thin evidence, kind factor; :func:`name_bound`) plus the qualifiers the party can earn
+   (country, birth date).
 
 Both are upper bounds of the matcher's score, so a party the full screener scores at the threshold on
 a changed name is never dropped. Candidates are then scored against the changed entities' names only,
@@ -47,15 +49,13 @@ from dataclasses import dataclass, field
 import numpy as np
 import sqlalchemy as sa
 
-from aktsam.lists.model import Schema
 from aktsam.lists.snapshots import Snapshot, entity_hashes
 from aktsam.screening import weights as W
 from aktsam.screening.index import MatchIndex, prefix_bounds
-from aktsam.screening.matcher import _prepared
 from aktsam.screening.scoring import INITIALS, is_initial, listed_weights
 from aktsam.screening.vocabulary import deletions, phonetic_code, token_similarity
 from aktsam.store.db import Store
-from aktsam.store.schema import MonitorTokenRow, SnapshotRow
+from aktsam.store.schema import MonitorPartyRow, MonitorPostingRow, SnapshotRow
 
 _ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789"
 _CHUNK = 900
@@ -191,24 +191,6 @@ def key_names(index: MatchIndex, entity_ids: Iterable[str], threshold: float) ->
     return out
 
 
-def key_tokens(index: MatchIndex, entity_ids: Iterable[str], threshold: float) -> set[str]:
-    return set(key_names(index, entity_ids, threshold).tokens)
-
-
-def candidate_parties(
-    store: Store,
-    keys: KeyNames,
-    identifiers: Mapping[str, set[int]],
-    register: set[str],
-) -> dict[str, set[int]]:
-    """Parties that may reach the threshold on a changed name, with those names: the union of
-    :func:`token_candidates` and :func:`identifier_candidates` (no second stage, see :func:`refine`)."""
-    found = token_candidates(store, keys, register)
-    for party, names in identifier_candidates(store, identifiers).items():
-        found.setdefault(party, set()).update(names)
-    return found
-
-
 def identifier_candidates(store: Store, identifiers: Mapping[str, set[int]]) -> dict[str, set[int]]:
     """Parties sharing an identifier with a changed entity, with every name of that entity."""
     found: dict[str, set[int]] = {}
@@ -251,74 +233,6 @@ def _initial_caps(keys: KeyNames) -> dict[str, dict[int, float]]:
     return out
 
 
-def token_candidates(store: Store, keys: KeyNames, register: set[str]) -> dict[str, set[int]]:
-    """First stage: the parties whose tokens (exactly, within the allowed edits, or phonetically) match a
-    key token of a changed name, or whose initials stand for enough of its words, kept when what they
-    match of the name (keys, then its other tokens, looked up for these parties only; each at its
-    best similarity; initials at the initial similarity for every word starting with their letter),
-    with the name's extra weight, reaches the name's bound."""
-    stands_for = _probes(keys.tokens, register)
-    matched: dict[tuple[str, int], dict[str, float]] = {}
-    for probe, party in token_pairs(store, stands_for):
-        for key, sim in stands_for[probe].items():
-            for n, weight in keys.tokens[key]:
-                weights = matched.setdefault((party, n), {})
-                weights[key] = max(weights.get(key, 0.0), weight * sim)
-    # a party's initial (a one-letter token, kept in the reverse index) may stand for any word of the
-    # name starting with its letter, keys included: such a party needs no key of its own
-    caps = _initial_caps(keys)
-    held: dict[str, set[str]] = {}
-    for letter, party in token_pairs(store, caps):
-        held.setdefault(party, set()).add(letter)
-    initials = {party: frozenset(letters) for party, letters in held.items()}
-    by_letters: dict[frozenset[str], list[str]] = {}
-    for party, group in initials.items():
-        by_letters.setdefault(group, []).append(party)
-    cap_of: dict[tuple[frozenset[str], int], float] = {}
-    for group, members in by_letters.items():
-        summed: dict[int, float] = {}
-        for letter in group:
-            for n, value in caps[letter].items():
-                summed[n] = summed.get(n, 0.0) + value
-        for n, value in summed.items():
-            cap_of[(group, n)] = value
-            if value + keys.rest[n] + keys.extra.get(n, 0.0) >= keys.bound[n] - 1e-9:
-                for party in members:
-                    matched.setdefault((party, n), {})
-
-    def cap(party: str, n: int) -> float:
-        group = initials.get(party)
-        return 0.0 if group is None else cap_of.get((group, n), 0.0)
-
-    found: dict[str, set[int]] = {}
-    pending: dict[tuple[str, int], dict[str, float]] = {}
-    for (party, n), weights in matched.items():
-        got = sum(weights.values()) + keys.extra.get(n, 0.0) + cap(party, n)
-        if got >= keys.bound[n] - 1e-9:
-            found.setdefault(party, set()).add(n)
-        elif got + keys.rest[n] >= keys.bound[n] - 1e-9:
-            pending[(party, n)] = weights
-    if pending:
-        # the names' other tokens, asked of the reverse index for the pending parties only
-        names = {n for _, n in pending}
-        wanted = {t for t, uses in keys.others.items() if any(n in names for n, _ in uses)}
-        others = _probes(wanted, register)
-        asked = {party for party, _ in pending}
-        for probe, party in token_pairs(store, others):
-            if party not in asked:
-                continue
-            for token, sim in others[probe].items():
-                for n, weight in keys.others[token]:
-                    seen = pending.get((party, n))
-                    if seen is not None:
-                        seen[token] = max(seen.get(token, 0.0), weight * sim)
-        for (party, n), weights in pending.items():
-            got = sum(weights.values()) + keys.extra.get(n, 0.0) + cap(party, n)
-            if got >= keys.bound[n] - 1e-9:
-                found.setdefault(party, set()).add(n)
-    return found
-
-
 @dataclass(frozen=True, slots=True)
 class FormReach:
     """What one prepared query form can match of any listed name: per query position the listed token
@@ -328,34 +242,12 @@ class FormReach:
     positions: tuple[Mapping[int, float], ...]
     weights: tuple[float, ...]
     total: float
-    compounds: frozenset[int]
+    joins: Mapping[
+        int, tuple[int, ...]
+    ]  # listed id -> query positions i whose words i, i+1 join into it
+    splits: tuple[tuple[int, int, int], ...]  # (query position, left listed id, right listed id)
     initials: tuple[tuple[int, str], ...]  # (query position, letter)
     firsts: tuple[str, ...]  # each query position's first letter
-
-
-def form_reach(index: MatchIndex, name: str, schema: Schema | None) -> list[FormReach]:
-    """The query forms of ``name`` as the matcher prepares them (:func:`~aktsam.screening.matcher._prepared`,
-    memoised: the scoring that follows reuses them)."""
-    out: list[FormReach] = []
-    for pf in _prepared(index, name, schema):
-        compounds: set[int] = set(pf.joins)
-        for _, first, second in pf.splits:
-            compounds.update((first, second))
-        for listed, _, second in pf.compounds:
-            compounds.add(listed)
-            if second >= 0:
-                compounds.add(second)
-        out.append(
-            FormReach(
-                positions=tuple(pf.expansions),
-                weights=tuple(pf.weights),
-                total=pf.total,
-                compounds=frozenset(compounds),
-                initials=tuple((i, pf.tokens[i]) for i in pf.initial_positions),
-                firsts=tuple(t[:1] for t in pf.tokens),
-            )
-        )
-    return out
 
 
 def name_bound(index: MatchIndex, form: FormReach, n: int) -> float:
@@ -366,15 +258,20 @@ def name_bound(index: MatchIndex, form: FormReach, n: int) -> float:
     a query position (as scoring counts matches), the name's repeated tokens and initials
     (``name_extra``) count as matched, a listed word starting with the letter of one of the form's
     initials counts at the initial similarity, the form's initials count as matched query positions,
-    a query word starting with a listed initial's letter counts as matched, and the query coverage is
-    taken as complete when compounds are involved."""
+    a query word starting with a listed initial's letter counts as matched, and compounds count as
+    the matcher aligns them (:func:`aktsam.screening.scoring`): a join matches its listed token and
+    both query words, a split both its listed tokens (when the name holds both) and its query word."""
     tids = index.name_tids[n]
     weights = listed_weights(tids, index.name_letters[n], index.vocab)
     tokens = index.vocab.tokens
     extra = index.name_extra[n]
     mass = extra
-    whole_query = False
     hit: dict[int, float] = {i: 1.0 for i, _ in form.initials}
+    split_ids: set[int] = set()
+    for i, left, right in form.splits:
+        if left in tids and right in tids:
+            split_ids.update((left, right))
+            hit[i] = 1.0
     letters = {letter for _, letter in form.initials}
     listed_initials = index.name_letters[n] == INITIALS
     for t, w in zip(tids, weights, strict=True):
@@ -385,9 +282,13 @@ def name_bound(index: MatchIndex, form: FormReach, n: int) -> float:
                 if first == tokens[t]:
                     hit[i] = 1.0
             continue
-        if t in form.compounds:
+        if t in split_ids:
             best = 1.0
-            whole_query = True
+        joined = form.joins.get(t)
+        if joined is not None:
+            best = 1.0
+            for i in joined:
+                hit[i] = hit[i + 1] = 1.0
         if letters and tokens[t][:1] in letters:
             best = W.INITIAL_SIMILARITY
         for i, expansion in enumerate(form.positions):
@@ -401,7 +302,7 @@ def name_bound(index: MatchIndex, form: FormReach, n: int) -> float:
     total_min = index.name_total_min[n]
     coverage = min(mass / total_min, 1.0) if total_min > 0.0 else 1.0
     bound: float = coverage**W.LISTED_COVERAGE_SHARE
-    if not whole_query and form.total > 0.0:
+    if form.total > 0.0:
         query_mass = sum(form.weights[i] * sim for i, sim in hit.items())
         bound *= min(query_mass / form.total, 1.0) ** (1.0 - W.LISTED_COVERAGE_SHARE)
     evidence = index.name_min_evidence[n]
@@ -410,42 +311,8 @@ def name_bound(index: MatchIndex, form: FormReach, n: int) -> float:
     return bound * index.name_kind_factor[n]
 
 
-@dataclass(frozen=True, slots=True)
-class PartyQuery:
-    """What :func:`refine` needs of a monitored party: its names with their schema, and the most the
-    qualifiers can add for it (country and birth date: :func:`aktsam.screening.qualifiers.max_bonus`)."""
-
-    names: tuple[tuple[str, Schema | None], ...]
-    bonus: float
-
-
-def refine(
-    index: MatchIndex,
-    queries: Mapping[str, PartyQuery],
-    found: Mapping[str, set[int]],
-    threshold: float,
-) -> dict[str, set[int]]:
-    """Second stage of :func:`token_candidates`: keep a (party, name) pair only when one query form of
-    the party, as the matcher prepares it, can reach ``threshold`` on that name by :func:`name_bound`
-    plus the party's own qualifier bonus. The first stage could only assume every non-key token of the
-    name matched and the party's other words cost nothing; this one counts what the party actually
-    reaches, on both sides. A party the matcher would score at the threshold on a name is never
-    dropped: its score is at most that bound. Parties not given in ``queries`` pass unchanged."""
-    out: dict[str, set[int]] = {}
-    for party, names in found.items():
-        query = queries.get(party)
-        if query is None:
-            out[party] = set(names)
-            continue
-        forms = [f for name, schema in query.names for f in form_reach(index, name, schema)]
-        cut = threshold - query.bonus - 1e-9
-        kept = {n for n in names if any(name_bound(index, form, n) >= cut for form in forms)}
-        if kept:
-            out[party] = kept
-    return out
-
-
 def token_pairs(store: Store, probes: Iterable[str]) -> list[tuple[str, str]]:
+    """(key, party id) of every reverse-index row of ``probes``."""
     wanted = sorted(probes)
     out: list[tuple[str, str]] = []
     with store.session() as session:
@@ -453,16 +320,12 @@ def token_pairs(store: Store, probes: Iterable[str]) -> list[tuple[str, str]]:
             out.extend(
                 (t, p)
                 for t, p in session.execute(
-                    sa.select(MonitorTokenRow.token, MonitorTokenRow.party_id).where(
-                        MonitorTokenRow.token.in_(wanted[start : start + _CHUNK])
-                    )
+                    sa.select(MonitorPostingRow.token, MonitorPartyRow.party_id)
+                    .join(MonitorPartyRow, MonitorPartyRow.number == MonitorPostingRow.party_number)
+                    .where(MonitorPostingRow.token.in_(wanted[start : start + _CHUNK]))
                 )
             )
     return out
-
-
-def parties_for_identifiers(store: Store, identifiers: set[str]) -> set[str]:
-    return {p for _, p in token_pairs(store, identifiers)}
 
 
 def identifier_keys(index: MatchIndex, entity_ids: Iterable[str]) -> dict[str, set[int]]:
@@ -518,28 +381,12 @@ def lookup_keys(keys: set[str], register_tokens: set[str]) -> set[str]:
     return out
 
 
-def parties_for_keys(store: Store, keys: Iterable[str]) -> set[str]:
-    """Monitored parties holding any of ``keys`` in the reverse index."""
-    wanted = sorted(keys)
-    found: set[str] = set()
-    with store.session() as session:
-        for start in range(0, len(wanted), _CHUNK):
-            found.update(
-                session.scalars(
-                    sa.select(MonitorTokenRow.party_id).where(
-                        MonitorTokenRow.token.in_(wanted[start : start + _CHUNK])
-                    )
-                )
-            )
-    return found
-
-
 def register_tokens(store: Store) -> set[str]:
     """The distinct plain tokens of the reverse index (what edit variants are probed against)."""
     with store.session() as session:
         return {
             t
-            for t in session.scalars(sa.select(MonitorTokenRow.token).distinct())
+            for t in session.scalars(sa.select(MonitorPostingRow.token).distinct())
             if not t.startswith(("~", "#"))
         }
 
@@ -548,20 +395,13 @@ __all__ = [
     "FormReach",
     "KeyNames",
     "ListChanges",
-    "PartyQuery",
-    "candidate_parties",
     "edit_variants",
     "entity_names",
-    "form_reach",
     "identifier_candidates",
     "identifier_keys",
     "key_names",
-    "key_tokens",
     "list_changes",
     "lookup_keys",
     "name_bound",
-    "parties_for_keys",
-    "refine",
     "register_tokens",
-    "token_candidates",
 ]

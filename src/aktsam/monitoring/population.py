@@ -22,7 +22,7 @@ from aktsam.lists.model import Schema
 from aktsam.screening import weights as W
 from aktsam.screening.matcher import Query
 from aktsam.screening.names import name_forms
-from aktsam.screening.qualifiers import normalise_identifier
+from aktsam.screening.qualifiers import max_bonus, normalise_identifier
 from aktsam.screening.vocabulary import phonetic_code
 from aktsam.store.db import Store
 from aktsam.store.schema import PartyRow
@@ -92,22 +92,52 @@ class MonitoredParty:
             for name in self.names
         ]
 
-    def index_keys(self) -> set[str]:
-        """The reverse-index keys: name tokens, ``~`` Metaphone codes, ``#`` identifiers."""
+    def forms(self) -> list[list[str]]:
+        """The tokens of every query form the matcher prepares for the party (each name form of its
+        name and aliases, :func:`aktsam.screening.names.name_forms`), stored with the party so that a
+        delta run can bound its score without preparing them again (:mod:`aktsam.monitoring.retrieval`)."""
         schema = Schema(self.schema) if self.schema else None
+        return [
+            list(form.tokens)
+            for name in self.names
+            for form in name_forms(name, schema)
+            if form.tokens
+        ]
+
+    def max_bonus(self) -> float:
+        """The most the qualifiers (country, birth date) can add to the party's score
+        (:func:`aktsam.screening.qualifiers.max_bonus`)."""
+        return max_bonus(self.countries, self.birth_date)
+
+    def index_keys(self, forms: list[list[str]] | None = None) -> set[str]:
+        """The reverse-index keys: name tokens, ``~`` Metaphone codes, ``#`` identifiers."""
         out: set[str] = set()
-        for name in self.names:
-            for form in name_forms(name, schema):
-                for token in form.tokens:
-                    out.add(token[:100])
-                    code = phonetic_code(token)
-                    if code is not None:
-                        out.add("~" + code)
+        for tokens in self.forms() if forms is None else forms:
+            for token in tokens:
+                out.add(token[:100])
+                code = phonetic_code(token)
+                if code is not None:
+                    out.add("~" + code)
         for value in self.identifiers:
             norm = normalise_identifier(value)
             if len(norm) >= W.IDENTIFIER_MIN_LENGTH:
                 out.add(("#" + norm)[:100])
         return out
+
+
+_TOKEN_END = "\x1f"
+_FORM_END = "\x1e"
+
+
+def encode_forms(forms: Sequence[Sequence[str]]) -> str:
+    """Query forms' tokens as one string (``monitor_parties.forms``): tokens separated by U+001F, forms
+    by U+001E; neither occurs in a token (tokens are letters and digits)."""
+    return _FORM_END.join(_TOKEN_END.join(tokens) for tokens in forms)
+
+
+def decode_forms(text: str) -> tuple[tuple[str, ...], ...]:
+    """The inverse of :func:`encode_forms`."""
+    return tuple(tuple(form.split(_TOKEN_END)) for form in text.split(_FORM_END)) if text else ()
 
 
 def from_register_row(row: PartyRow) -> MonitoredParty:
@@ -161,6 +191,8 @@ __all__ = [
     "INTERNAL_IDENTIFIERS",
     "REGISTER",
     "MonitoredParty",
+    "decode_forms",
+    "encode_forms",
     "from_register_row",
     "group_queries",
     "register_count",

@@ -33,12 +33,15 @@ from aktsam.lists.snapshots import Snapshot, entity_hashes
 from aktsam.lists.staleness import StaleList, staleness_warnings
 from aktsam.lists.update import Fetch, update_lists
 from aktsam.monitoring import delta as D
+from aktsam.monitoring import retrieval as R
 from aktsam.monitoring.alerts import to_alerts
 from aktsam.monitoring.lock import MonitorBusyError, run_lock
 from aktsam.monitoring.model import MonitorRun
 from aktsam.monitoring.population import (
     REGISTER,
     MonitoredParty,
+    decode_forms,
+    encode_forms,
     register_count,
     register_ids,
     register_parties,
@@ -47,7 +50,6 @@ from aktsam.monitoring.watch import file_digest, read_watched
 from aktsam.screening import weights as W
 from aktsam.screening.index import MatchIndex
 from aktsam.screening.matcher import Hit, _finish, _prepared, match_many
-from aktsam.screening.qualifiers import max_bonus
 from aktsam.screening.service import Screener, best_per_entity, matcher_signature
 from aktsam.settings import Settings
 from aktsam.store import trail
@@ -56,8 +58,8 @@ from aktsam.store.schema import (
     MonitorAlertRow,
     MonitorMatchRow,
     MonitorPartyRow,
+    MonitorPostingRow,
     MonitorRunRow,
-    MonitorTokenRow,
     MonitorWatchedFileRow,
 )
 
@@ -69,6 +71,9 @@ MONITOR_LIMIT = 50
 CHUNK = 4096
 _WRITE = 5000
 _HIT_KINDS = ("new-hit", "changed-listing")
+_ALERT_COLUMNS = tuple(
+    c.key for c in sa.inspect(MonitorAlertRow).column_attrs if c.key != "id"
+)  # every column an alert row has, for one bulk insert
 
 
 @dataclass(slots=True)
@@ -206,6 +211,43 @@ def _stored_parties(store: Store, ids: Iterable[str]) -> list[MonitoredParty]:
                 ).where(MonitorPartyRow.party_id.in_(wanted[start : start + 900]))
             )
             out.extend(MonitoredParty.from_data(p, o, d) for p, o, d in rows)
+    return out
+
+
+def _stored_forms(store: Store, numbers: Iterable[int]) -> dict[int, R.PartyForms]:
+    """By party number: the party id, its stored query forms and its qualifier bonus (computed again
+    for a party stored before they were kept, migration 0007)."""
+    wanted = sorted(set(numbers))
+    out: dict[int, R.PartyForms] = {}
+    old: list[int] = []
+    with store.session() as session:
+        for start in range(0, len(wanted), 900):
+            rows = session.execute(
+                sa.select(
+                    MonitorPartyRow.number,
+                    MonitorPartyRow.party_id,
+                    MonitorPartyRow.forms,
+                    MonitorPartyRow.bonus,
+                ).where(MonitorPartyRow.number.in_(wanted[start : start + 900]))
+            )
+            for number, party_id, forms, bonus in rows:
+                if forms is None or bonus is None:
+                    old.append(number)
+                else:
+                    out[number] = R.PartyForms(party_id, decode_forms(forms), bonus)
+        for start in range(0, len(old), 900):
+            for number, party_id, origin, data in session.execute(
+                sa.select(
+                    MonitorPartyRow.number,
+                    MonitorPartyRow.party_id,
+                    MonitorPartyRow.origin,
+                    MonitorPartyRow.data,
+                ).where(MonitorPartyRow.number.in_(old[start : start + 900]))
+            ):
+                party = MonitoredParty.from_data(party_id, origin, data)
+                out[number] = R.PartyForms(
+                    party_id, tuple(tuple(f) for f in party.forms()), party.max_bonus()
+                )
     return out
 
 
@@ -769,23 +811,19 @@ def _run(
         touched = changes.touched
         changed_ids = set(parties)
         candidates: dict[str, set[int]] = {}
-        loaded: dict[str, MonitoredParty] = {}
         tokens = None
         if touched:
             tokens = _register_tokens(store, settings, base.id)
             keys = D.key_names(index, touched, threshold)
             # two stages: the reverse index names parties sharing key tokens; their prepared query
-            # forms then show which of the name's tokens they can reach at all (delta.refine)
-            by_token = D.token_candidates(store, keys, tokens)
-            loaded = {p.party_id: p for p in _stored_parties(store, by_token)}
-            queries = {
-                pid: D.PartyQuery(
-                    names=tuple((q.name, q.schema) for q in p.queries()),
-                    bonus=max_bonus(p.countries, p.birth_date),
-                )
-                for pid, p in loaded.items()
+            # forms then show which of the name's tokens they can reach at all (retrieval.refine)
+            by_token = R.token_candidates(store, keys, tokens, index, threshold)
+            stored = _stored_forms(store, by_token)
+            candidates = {
+                stored[number].party_id: names
+                for number, names in R.refine(index, stored, by_token, threshold).items()
+                if number in stored  # written together: a posting's party is always there
             }
-            candidates = D.refine(index, queries, by_token, threshold)
             for pid, found in D.identifier_candidates(
                 store, D.identifier_keys(index, touched)
             ).items():
@@ -800,8 +838,7 @@ def _run(
                 candidates.setdefault(m.party_id, set()).update(index.entity_names[position])
         for party_id in changed_ids | removed:
             candidates.pop(party_id, None)
-        cand_parties = [loaded[pid] for pid in sorted(candidates) if pid in loaded]
-        cand_parties += _stored_parties(store, [pid for pid in candidates if pid not in loaded])
+        cand_parties = _stored_parties(store, candidates)
         for p in cand_parties:
             parties[p.party_id] = p
         for p in _stored_parties(store, {m.party_id for m in old if m.party_id not in parties}):
@@ -864,29 +901,43 @@ def _commit(
         assert row is not None
         # alerts: closing older ones, then the new ones (deduplicated)
         closed_ids: list[int] = []
+        closing: dict[tuple[str, str], str] = {}
         for party_id, entity_id, reason in plan.close:
-            for alert in session.scalars(
-                sa.select(MonitorAlertRow).where(
-                    MonitorAlertRow.party_id == party_id,
-                    MonitorAlertRow.entity_id == entity_id,
+            closing.setdefault((party_id, entity_id), reason)
+        by_reason: dict[str, list[int]] = {}
+        closing_parties = sorted({party for party, _ in closing})
+        for start in range(0, len(closing_parties), 900):
+            for alert_id, alert_party, alert_entity in session.execute(
+                sa.select(
+                    MonitorAlertRow.id, MonitorAlertRow.party_id, MonitorAlertRow.entity_id
+                ).where(
+                    MonitorAlertRow.party_id.in_(closing_parties[start : start + 900]),
                     MonitorAlertRow.kind.in_(_HIT_KINDS),
                     MonitorAlertRow.closed_at.is_(None),
                 )
             ):
-                alert.closed_at = now
-                alert.closed_reason = reason
-                closed_ids.append(alert.id)
+                why = closing.get((alert_party or "", alert_entity or ""))
+                if alert_party and alert_entity and why is not None:
+                    by_reason.setdefault(why, []).append(alert_id)
         for source, keep in plan.close_stale:
-            query = sa.select(MonitorAlertRow).where(
-                MonitorAlertRow.kind == "list-stale",
-                MonitorAlertRow.source == source,
-                MonitorAlertRow.closed_at.is_(None),
-            )
-            for alert in session.scalars(query):
-                if keep is None or alert.snapshot_id != keep:
-                    alert.closed_at = now
-                    alert.closed_reason = "list-updated"
-                    closed_ids.append(alert.id)
+            for alert_id, snapshot_id in session.execute(
+                sa.select(MonitorAlertRow.id, MonitorAlertRow.snapshot_id).where(
+                    MonitorAlertRow.kind == "list-stale",
+                    MonitorAlertRow.source == source,
+                    MonitorAlertRow.closed_at.is_(None),
+                )
+            ):
+                if keep is None or snapshot_id != keep:
+                    by_reason.setdefault("list-updated", []).append(alert_id)
+        for why, ids in by_reason.items():
+            for start in range(0, len(ids), 900):
+                session.execute(
+                    sa.update(MonitorAlertRow)
+                    .where(MonitorAlertRow.id.in_(ids[start : start + 900]))
+                    .values(closed_at=now, closed_reason=why)
+                    .execution_options(synchronize_session=False)
+                )
+            closed_ids.extend(ids)
         keys = {_key(*a["dedupe"]): a for a in plan.alerts}
         existing = set()
         wanted = sorted(keys)
@@ -898,25 +949,46 @@ def _commit(
                     )
                 )
             )
-        new_rows: list[MonitorAlertRow] = []
-        for key, data in keys.items():
-            if key in existing:
-                continue
-            fields = {k: v for k, v in data.items() if k != "dedupe"}
-            alert = MonitorAlertRow(run_id=run_id, dedupe_key=key, created_at=now, **fields)
-            session.add(alert)
-            new_rows.append(alert)
-        session.flush()
-        for alert in new_rows:
-            trail.record(
-                session,
-                actor=actor,
-                action=f"monitor.alert.{alert.kind}",
-                object_type="monitor_alert",
-                object_id=str(alert.id),
-                after=trail.row_state(alert, exclude=("explanation",)),
-                at=now,
+        # the new alerts in one statement (their ids back, in order), and their trail entries
+        blank = {c: None for c in _ALERT_COLUMNS}
+        values = [
+            {
+                **blank,
+                **{k: v for k, v in data.items() if k != "dedupe"},
+                "run_id": run_id,
+                "dedupe_key": key,
+                "created_at": now,
+            }
+            for key, data in keys.items()
+            if key not in existing
+        ]
+        ids = (
+            list(
+                session.scalars(
+                    sa.insert(MonitorAlertRow).returning(
+                        MonitorAlertRow.id, sort_by_parameter_order=True
+                    ),
+                    values,
+                )
             )
+            if values
+            else []
+        )
+        new_rows = [MonitorAlertRow(id=i, **v) for i, v in zip(ids, values, strict=True)]
+        trail.record_many(
+            session,
+            actor=actor,
+            entries=[
+                trail.Entry(
+                    action=f"monitor.alert.{v['kind']}",
+                    object_type="monitor_alert",
+                    object_id=str(i),
+                    after={"id": i, **{k: x for k, x in v.items() if k != "explanation"}},
+                )
+                for i, v in zip(ids, values, strict=True)
+            ],
+            at=now,
+        )
         _write_state(session, run_id, plan)
         for name, update in plan.watch_updates.items():
             watched = session.get(MonitorWatchedFileRow, name)
@@ -956,7 +1028,7 @@ def _commit(
 
 def _write_state(session: Any, run_id: int, plan: _Plan) -> None:
     if plan.full:
-        session.execute(sa.delete(MonitorTokenRow))
+        session.execute(sa.delete(MonitorPostingRow))
         session.execute(sa.delete(MonitorPartyRow))
         session.execute(sa.delete(MonitorMatchRow))
     for source, snapshot_id in plan.snapshot_updates.items():
@@ -968,9 +1040,23 @@ def _write_state(session: Any, run_id: int, plan: _Plan) -> None:
     dropped = (
         [] if plan.full else sorted(plan.drop_parties | {p.party_id for p in plan.put_parties})
     )
+    numbers: dict[str, int] = {}  # a party written again keeps its number
     for start in range(0, len(dropped), 900):
         chunk = dropped[start : start + 900]
-        session.execute(sa.delete(MonitorTokenRow).where(MonitorTokenRow.party_id.in_(chunk)))
+        held = dict(
+            session.execute(
+                sa.select(MonitorPartyRow.party_id, MonitorPartyRow.number).where(
+                    MonitorPartyRow.party_id.in_(chunk)
+                )
+            ).all()
+        )
+        numbers.update(held)
+        if held:
+            session.execute(
+                sa.delete(MonitorPostingRow).where(
+                    MonitorPostingRow.party_number.in_(list(held.values()))
+                )
+            )
         session.execute(sa.delete(MonitorPartyRow).where(MonitorPartyRow.party_id.in_(chunk)))
     removed = sorted(plan.drop_parties)
     for start in range(0, len(removed), 900):
@@ -979,32 +1065,48 @@ def _write_state(session: Any, run_id: int, plan: _Plan) -> None:
                 MonitorMatchRow.party_id.in_(removed[start : start + 900])
             )
         )
-    for party_id, entity_id in [] if plan.full else plan.delete_matches:
+    deleted = [] if plan.full else sorted(set(plan.delete_matches))
+    for start in range(0, len(deleted), 400):
         session.execute(
             sa.delete(MonitorMatchRow).where(
-                MonitorMatchRow.party_id == party_id, MonitorMatchRow.entity_id == entity_id
+                sa.tuple_(MonitorMatchRow.party_id, MonitorMatchRow.entity_id).in_(
+                    deleted[start : start + 400]
+                )
             )
         )
+    next_number = (
+        1
+        if plan.full
+        else (session.scalar(sa.select(sa.func.max(MonitorPartyRow.number))) or 0) + 1
+    )
+    next_number = max([next_number, *(n + 1 for n in numbers.values())])
     party_rows: list[dict[str, Any]] = []
-    token_rows: list[dict[str, Any]] = []
+    posting_rows: list[dict[str, Any]] = []
     for party in plan.put_parties:
+        forms = party.forms()
+        number = numbers.get(party.party_id)
+        if number is None:
+            number, next_number = next_number, next_number + 1
         party_rows.append(
             {
                 "party_id": party.party_id,
+                "number": number,
                 "origin": party.origin,
                 "fingerprint": party.fingerprint(),
                 "data": party.data(),
+                "forms": encode_forms(forms),
+                "bonus": party.max_bonus(),
             }
         )
-        token_rows.extend({"token": k, "party_id": party.party_id} for k in party.index_keys())
-        if len(token_rows) >= _WRITE:
-            session.execute(sa.insert(MonitorTokenRow), token_rows)
-            token_rows = []
+        posting_rows.extend({"token": k, "party_number": number} for k in party.index_keys(forms))
+        if len(posting_rows) >= _WRITE:
+            session.execute(sa.insert(MonitorPostingRow), posting_rows)
+            posting_rows = []
         if len(party_rows) >= _WRITE:
             session.execute(sa.insert(MonitorPartyRow), party_rows)
             party_rows = []
-    if token_rows:
-        session.execute(sa.insert(MonitorTokenRow), token_rows)
+    if posting_rows:
+        session.execute(sa.insert(MonitorPostingRow), posting_rows)
     if party_rows:
         session.execute(sa.insert(MonitorPartyRow), party_rows)
     upserts = {(m.party_id, m.entity_id): m for m in plan.upsert_matches}

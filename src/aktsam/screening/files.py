@@ -67,15 +67,45 @@ class PartyRow:
     birth_date: str | None
 
 
+def _ftm_schema(value: str) -> tuple[bool, Schema | None]:
+    """A FollowTheMoney schema name (``Person``, ``Company``, ``LegalEntity``, ``PublicBody``,
+    ``Vessel``, ``Airplane`` …, any case) as aktsam's schema: (known, schema). ``LegalEntity`` and
+    ``Thing`` may be a person or an organisation, so they screen as ``any``."""
+    from followthemoney import model
+
+    wanted = value.strip().lower()
+    found = next((s for s in model.schemata.values() if s.name.lower() == wanted), None)
+    if found is None:
+        return False, None
+    for parent, schema in (
+        ("Person", Schema.PERSON),
+        ("Vessel", Schema.VESSEL),
+        ("Airplane", Schema.AIRCRAFT),
+        ("Organization", Schema.ORGANIZATION),
+    ):
+        if found.is_a(parent):
+            return True, schema
+    if found.name in ("LegalEntity", "Thing"):
+        return True, None
+    return False, None
+
+
 def parse_schema(value: str | None, *, where: str = "schema") -> Schema | None:
-    """``person``/``organization``/``any`` (and common synonyms) → Schema, else :class:`InputError`."""
+    """``person``/``organization``/``vessel``/``aircraft``/``any`` (and common synonyms), or a
+    FollowTheMoney schema name (``Person``, ``Company``, ``Organization``, ``PublicBody``,
+    ``LegalEntity``, ``Vessel``, ``Airplane`` …) → Schema (``None``: any), else :class:`InputError`."""
     key = (value or "").strip().lower()
-    if key not in _SCHEMA_WORDS:
-        raise InputError(
-            f"unknown schema {value!r}; use person, organization, vessel, aircraft or any",
-            field=where,
-        )
-    return _SCHEMA_WORDS[key]
+    if key in _SCHEMA_WORDS:
+        return _SCHEMA_WORDS[key]
+    known, schema = _ftm_schema(key)
+    if known:
+        return schema
+    raise InputError(
+        f"unknown schema {value!r}; use person, organization, vessel, aircraft or any, or a "
+        "FollowTheMoney schema (Person, Company, Organization, PublicBody, LegalEntity, Vessel, "
+        "Airplane)",
+        field=where,
+    )
 
 
 def parse_birth_date(value: str | None) -> str | None:

@@ -68,10 +68,12 @@ Continuous monitoring (``aktsam.monitoring``, migration 0006):
 ``monitor_parties``
     The monitored population as the last completed run saw it: one row per register party or
     watched-file row, with the fingerprint of what screening reads (name, aliases, identifiers,
-    country, schema, birth date) and the query data itself.
-``monitor_tokens``
-    The reverse index of the monitored population: a normalised name token or phonetic key ->
-    party, so a list change finds the parties it may concern without re-reading the register.
+    country, schema, birth date), the query data itself and its query forms' tokens, and the
+    party's number in the reverse index (migration 0007).
+``monitor_postings``
+    The reverse index of the monitored population: a normalised name token, phonetic key or
+    identifier -> party number, so a list change finds the parties it may concern without re-reading
+    the register (migration 0007; 0006 kept party ids in ``monitor_tokens``).
 ``monitor_matches``
     The current matches of every monitored party (party, entity, list, content hash, score), the
     state a delta run compares against.
@@ -566,22 +568,35 @@ class MonitorAlertRow(Base):
 
 class MonitorPartyRow(Base):
     __tablename__ = "monitor_parties"
-    __table_args__ = (Index("ix_monitor_parties_origin", "origin"),)
+    __table_args__ = (
+        Index("ix_monitor_parties_origin", "origin"),
+        Index("ix_monitor_parties_number", "number", unique=True),
+    )
 
     party_id: Mapped[str] = mapped_column(String(255), primary_key=True)
+    #: the party's number in the reverse index (``monitor_postings``): a delta run aggregates
+    #: integers, not id strings
+    number: Mapped[int] = mapped_column(Integer)
     origin: Mapped[str] = mapped_column(String(120))
     fingerprint: Mapped[str] = mapped_column(String(32))
     data: Mapped[
         dict[str, Any]
     ]  # the screening query: name, aliases, schema, countries, birth date
+    #: the tokens of its query forms (``aktsam.monitoring.population.encode_forms``) and the most its
+    #: qualifiers can add, as the run that wrote it computed them; NULL for a row written before 0007
+    forms: Mapped[str | None] = mapped_column(Text)
+    bonus: Mapped[float | None] = mapped_column(Float)
 
 
-class MonitorTokenRow(Base):
-    __tablename__ = "monitor_tokens"
-    __table_args__ = (Index("ix_monitor_tokens_party_id", "party_id"),)
+class MonitorPostingRow(Base):
+    """The reverse index of the monitored parties: each key (name token, ``~`` Metaphone code, ``#``
+    identifier) with the number of every party holding it (``monitor_parties.number``)."""
+
+    __tablename__ = "monitor_postings"
+    __table_args__ = (Index("ix_monitor_postings_party_number", "party_number"),)
 
     token: Mapped[str] = mapped_column(String(100), primary_key=True)
-    party_id: Mapped[str] = mapped_column(String(255), primary_key=True)
+    party_number: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
 
 
 class MonitorMatchRow(Base):
@@ -650,8 +665,8 @@ __all__ = [
     "MonitorAlertRow",
     "MonitorMatchRow",
     "MonitorPartyRow",
+    "MonitorPostingRow",
     "MonitorRunRow",
-    "MonitorTokenRow",
     "MonitorWatchedFileRow",
     "NotificationDeliveryRow",
     "PartyRow",
