@@ -99,10 +99,16 @@ class AliasTable:
 
     def __init__(self, rows: Iterable[AliasRow], forms: FormsFunction = name_forms) -> None:
         self._by_tokens: dict[tuple[str, ...], list[AliasRow]] = {}
+        self._by_alias: dict[tuple[str, ...], list[AliasRow]] = {}
+        self._forms = forms
         self.rows = list(rows)
         for row in self.rows:
             for form in forms(row.listed_name, None):
                 bucket = self._by_tokens.setdefault(form.tokens, [])
+                if row not in bucket:
+                    bucket.append(row)
+            for form in forms(row.alias, None):
+                bucket = self._by_alias.setdefault(form.tokens, [])
                 if row not in bucket:
                     bucket.append(row)
 
@@ -129,6 +135,30 @@ class AliasTable:
                     continue
                 seen.add(row.alias.casefold())
                 out.append(Name(row.alias, NameKind.ENRICHED, row.lang, source=_cite(row)))
+        return out
+
+    def same_entity(self, name: str, schema: Schema | None = None) -> list[Name]:
+        """The other names the table gives the entity ``name`` names, for comparing a name that is not
+        in a list (``compare``) as a listed entity would be matched: when ``name`` normalises like a
+        row's listed name, that row's alias; when it normalises like a row's alias, that row's listed
+        name and the other aliases of it. Each is an enriched name citing its row."""
+        token_sets = {form.tokens for form in self._forms(name, schema) if form.tokens}
+        rows: list[AliasRow] = []
+        for tokens in token_sets:
+            rows.extend(self._by_tokens.get(tokens, ()))
+            for row in self._by_alias.get(tokens, ()):
+                rows.append(row)
+                for listed in self._forms(row.listed_name, None):
+                    rows.extend(self._by_tokens.get(listed.tokens, ()))
+        seen = {name.casefold()}
+        out: list[Name] = []
+        for row in rows:
+            for value in (row.listed_name, row.alias):
+                if value.casefold() in seen:
+                    continue
+                seen.add(value.casefold())
+                lang = row.lang if value == row.alias else None
+                out.append(Name(value, NameKind.ENRICHED, lang, source=_cite(row)))
         return out
 
 

@@ -33,6 +33,7 @@ from aktsam.screening.candidates import (
     candidates,
     candidates_many,
 )
+from aktsam.screening.enrich import AliasTable
 from aktsam.screening.explain import Adjustment, Explanation
 from aktsam.screening.index import MatchIndex
 from aktsam.screening.names import NameForm, name_forms
@@ -437,22 +438,41 @@ def _generic_tokens() -> dict[str, GenericToken]:
     return load_generic_tokens()
 
 
+@lru_cache(maxsize=1)
+def _alias_table() -> AliasTable:
+    return AliasTable.default()
+
+
 def compare(name1: str, name2: str, schema: Schema | None = None) -> Comparison:
     """How ``name2`` scores as a listed name for the query ``name1``, without an index.
 
     Token weights come from a default model: generic words (``data/generic_tokens.csv``) low, initials
     capped, every other token 1. ``schema`` is that of both names (organisation names are compared
-    order-sensitively). No qualifiers apply.
+    order-sensitively). No qualifiers apply. As at index build, ``name2`` carries the names the alias
+    table (``data/aliases.csv``) gives the same entity, as enriched names (discounted, and cited in the
+    explanation): ``compare Hikvision 海康威视`` scores as ``screen`` finds it.
     """
-    listed_forms = [f for f in name_forms(name2, schema) if f.tokens]
+    listed_names = [
+        ListedNameInfo(name2, NameKind.PRIMARY, None, None, ()),
+        *(
+            ListedNameInfo(n.value, n.kind, n.lang, n.source, ())
+            for n in _alias_table().same_entity(name2, schema)
+        ),
+    ]
+    listed_forms = [
+        (info, form)
+        for info in listed_names
+        for form in name_forms(info.value, schema)
+        if form.tokens
+    ]
     query_forms = [f for f in name_forms(name1, schema) if f.tokens]
-    doc_freq = {token: 1 for form in listed_forms for token in form.tokens}
+    doc_freq = {token: 1 for _, form in listed_forms for token in form.tokens}
     vocab = Vocabulary.build(doc_freq, 1, _generic_tokens())
     person = schema not in (Schema.ORGANIZATION, Schema.VESSEL, Schema.AIRCRAFT)
     best: Explanation | None = None
     for form in query_forms:
         pf = prepare_form(form, vocab)
-        for listed in listed_forms:
+        for named, listed in listed_forms:
             tids = tuple(vocab.index[t] for t in listed.tokens)
             if not any(is_initial(t) for t in listed.tokens):
                 letters = NO_LETTERS
@@ -460,7 +480,9 @@ def compare(name1: str, name2: str, schema: Schema | None = None) -> Comparison:
                 letters = INITIALS if person else NAME_LETTERS
             total = sum(listed_weights(tids, letters, vocab))
             patronymics = patronymic_bits(listed.tokens) if person else 0
-            info = ListedNameInfo(name2, NameKind.PRIMARY, None, None, listed.legal_forms)
+            info = ListedNameInfo(
+                named.value, named.kind, named.lang, named.source, listed.legal_forms
+            )
             explanation = explain_name(pf, tids, total, person, letters, patronymics, vocab, info)
             if best is None or explanation.score > best.score:
                 best = explanation
