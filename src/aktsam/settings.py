@@ -37,6 +37,12 @@ Settings (environment variable, default):
     hours or days (``every:30m``, ``every:6h``, ``every:1d``; 15 minutes at least, 7 days at most),
     or ``daily@HH:MM`` (once a day at that time, UTC). Cron users leave it off and call
     ``aktsam monitor run --update-lists`` instead.
+``AKTSAM_MONITOR_FULL_EVERY``
+    How old the last full monitoring run may get before the next run, scheduled or by hand,
+    re-screens everything instead of only what changed: ``Nd`` or ``Nh`` (``7d``, ``36h``; 1 hour
+    to 366 days), or ``off``. Default: ``7d``. A delta run finds what a full run finds but for one
+    stated case (:mod:`aktsam.monitoring.delta`), and the periodic full run bounds how long that case
+    can go unseen.
 
 Notifications of monitoring runs (:mod:`aktsam.monitoring.notify`); nothing is sent unless configured:
 
@@ -72,8 +78,10 @@ from __future__ import annotations
 
 import ipaddress
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import timedelta
 from email.utils import getaddresses, parseaddr
 from pathlib import Path
 from typing import Any
@@ -86,6 +94,8 @@ from aktsam.errors import ConfigError
 
 DEFAULT_HTTP_TIMEOUT = 120.0
 DEFAULT_API_RATE_LIMIT = 300
+DEFAULT_MONITOR_FULL_EVERY = timedelta(days=7)
+"""A full monitoring run at least this often (``AKTSAM_MONITOR_FULL_EVERY``)."""
 SMTP_TLS_MODES = ("starttls", "tls", "none")
 MIN_WEBHOOK_SECRET = 16
 
@@ -145,6 +155,7 @@ class Settings:
     api_rate_limit: int = DEFAULT_API_RATE_LIMIT
     base_url: str | None = None
     monitor_schedule: str | None = None  # validated text; parsed by aktsam.monitoring.schedule
+    monitor_full_every: timedelta | None = DEFAULT_MONITOR_FULL_EVERY
     smtp_host: str | None = None
     smtp_port: int | None = None  # None: 587 (starttls), 465 (tls) or 25 (none)
     smtp_tls: str = "starttls"
@@ -203,6 +214,7 @@ class Settings:
             api_rate_limit=rate,
             base_url=_base_url(get("AKTSAM_BASE_URL")),
             monitor_schedule=_schedule(get("AKTSAM_MONITOR_SCHEDULE")),
+            monitor_full_every=_full_every(get("AKTSAM_MONITOR_FULL_EVERY")),
             webhooks=_webhooks(get("AKTSAM_WEBHOOKS_FILE"), get),
             **_smtp(get),
         )
@@ -241,6 +253,26 @@ def _schedule(text: str | None) -> str | None:
         return str(parse_schedule(text))
     except ValueError as exc:
         raise ConfigError(f"AKTSAM_MONITOR_SCHEDULE: {exc}") from None
+
+
+def _full_every(text: str | None) -> timedelta | None:
+    if text is None:
+        return DEFAULT_MONITOR_FULL_EVERY
+    value = text.strip().lower()
+    if value == "off":
+        return None
+    match = re.fullmatch(r"(\d{1,4})([hd])", value)
+    if match is None:
+        raise ConfigError(
+            f"AKTSAM_MONITOR_FULL_EVERY: {text!r} is not a period; use Nd or Nh (7d, 36h) or off"
+        )
+    number = int(match.group(1))
+    period = timedelta(days=number) if match.group(2) == "d" else timedelta(hours=number)
+    if not timedelta(hours=1) <= period <= timedelta(days=366):
+        raise ConfigError(
+            f"AKTSAM_MONITOR_FULL_EVERY: {text!r} must be between 1 hour and 366 days, or off"
+        )
+    return period
 
 
 def _addresses(name: str, text: str) -> tuple[str, ...]:

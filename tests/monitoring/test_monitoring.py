@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 import json
 from pathlib import Path
 
@@ -10,6 +12,7 @@ import sqlalchemy as sa
 from typer.testing import CliRunner
 
 from aktsam.diligence.register import add_party, update_party
+from aktsam.errors import ConfigError
 from aktsam.lists.model import ListedEntity, Schema
 from aktsam.monitoring import run as run_module
 from aktsam.monitoring.service import (
@@ -186,6 +189,55 @@ def test_matcher_or_threshold_change_forces_full(
     assert run.mode == "full" and run.counts["mode_reason"] == "matcher changed"
     assert run.counts["parties_screened"] == 2
     assert [a for a in run.alerts if a.kind != "list-stale"] == []  # same matches: nothing new
+
+
+def test_a_run_is_full_when_the_last_full_run_is_older_than_the_period(
+    any_store: Store, home: Settings
+) -> None:
+    """``AKTSAM_MONITOR_FULL_EVERY`` (default 7 days) bounds how long the delta's one stated limit can
+    go unseen: once the last full run is older, the next run re-screens everything, and says why."""
+    e1, _, _ = _entities(any_store)
+    _register(any_store, (e1,))
+    assert run_monitoring(any_store, home, actor="t", notify=False).mode == "full"
+    assert run_monitoring(any_store, home, actor="t", notify=False).mode == "delta"
+
+    def age_full_runs(days: int) -> None:
+        with any_store.session() as session:
+            for row in session.scalars(
+                sa.select(MonitorRunRow).where(MonitorRunRow.mode == "full")
+            ):
+                row.started_at -= dt.timedelta(days=days)
+
+    age_full_runs(6)
+    assert run_monitoring(any_store, home, actor="t", notify=False).mode == "delta"
+    age_full_runs(2)  # now 8 days old
+    periodic = run_monitoring(any_store, home, actor="t", notify=False)
+    assert periodic.mode == "full"
+    assert periodic.counts["mode_reason"] == (
+        "periodic full re-screen (the last is older than 7 days)"
+    )
+    assert [a for a in periodic.alerts if a.kind != "list-stale"] == []  # same matches: nothing new
+    assert run_monitoring(any_store, home, actor="t", notify=False).mode == "delta"
+    age_full_runs(30)
+    off = dataclasses.replace(home, monitor_full_every=None)
+    assert run_monitoring(any_store, off, actor="t", notify=False).mode == "delta"
+    hourly = dataclasses.replace(home, monitor_full_every=dt.timedelta(hours=36))
+    assert (
+        "older than 36 hours"
+        in run_monitoring(any_store, hourly, actor="t", notify=False).counts["mode_reason"]
+    )
+
+
+def test_full_every_setting_is_read_and_checked() -> None:
+    assert Settings.from_env({"AKTSAM_HOME": "/tmp/x"}).monitor_full_every == dt.timedelta(days=7)
+    env = {"AKTSAM_HOME": "/tmp/x", "AKTSAM_MONITOR_FULL_EVERY": "off"}
+    assert Settings.from_env(env).monitor_full_every is None
+    env["AKTSAM_MONITOR_FULL_EVERY"] = "36h"
+    assert Settings.from_env(env).monitor_full_every == dt.timedelta(hours=36)
+    for bad in ("weekly", "0h", "400d", "7"):
+        env["AKTSAM_MONITOR_FULL_EVERY"] = bad
+        with pytest.raises(ConfigError, match="AKTSAM_MONITOR_FULL_EVERY"):
+            Settings.from_env(env)
 
 
 def test_watched_file_sync(any_store: Store, home: Settings, tmp_path: Path) -> None:

@@ -128,5 +128,6 @@ def test_cli_notify_test_deliveries_and_status(
     assert code == 0, output
     assert "notifications: email: a@example.org; webhook: soc" in output
     assert "schedule: daily@02:30" in output and "FAILED" in output
+    assert "full re-screen: when the last full run is older than 7 days" in output
     code, output = invoke("monitor", "status", "--json")
     assert json.loads(output)["failed_notifications"]

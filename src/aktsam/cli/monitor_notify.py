@@ -13,6 +13,7 @@ from rich.table import Table
 from aktsam.cli import context
 from aktsam.monitoring import notify
 from aktsam.monitoring.notify import Delivery
+from aktsam.monitoring.service import full_period
 from aktsam.store.trail import default_actor
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON on stdout.")]
@@ -103,6 +104,13 @@ def status_lines() -> list[str]:
             f"{settings.monitor_schedule} (aktsam serve)"
             if settings.monitor_schedule
             else "off (AKTSAM_MONITOR_SCHEDULE)"
+        ),
+        "full re-screen: "
+        + (
+            f"when the last full run is older than {full_period(settings.monitor_full_every)} "
+            "(AKTSAM_MONITOR_FULL_EVERY)"
+            if settings.monitor_full_every is not None
+            else "only when asked (AKTSAM_MONITOR_FULL_EVERY=off)"
         ),
     ]
     failed = notify.deliveries(context.store(), status="failed", limit=5)

@@ -130,6 +130,26 @@ def last_completed(store: Store) -> MonitorRunRow | None:
         return row
 
 
+def _last_full_started(store: Store) -> dt.datetime | None:
+    """When the last completed full run started."""
+    with store.session() as session:
+        started: dt.datetime | None = session.scalar(
+            sa.select(MonitorRunRow.started_at)
+            .where(MonitorRunRow.status == "completed", MonitorRunRow.mode == "full")
+            .order_by(MonitorRunRow.id.desc())
+            .limit(1)
+        )
+        return started
+
+
+def full_period(period: dt.timedelta) -> str:
+    """``AKTSAM_MONITOR_FULL_EVERY`` in words: "7 days", "36 hours"."""
+    if period % dt.timedelta(days=1) == dt.timedelta(0):
+        return f"{period.days} days" if period.days != 1 else "1 day"
+    hours = int(period.total_seconds() // 3600)
+    return f"{hours} hours" if hours != 1 else "1 hour"
+
+
 def _start(store: Store, actor: str, threshold: float) -> int:
     with store.session() as session:
         for stale in session.scalars(
@@ -751,6 +771,11 @@ def _run(
         reasons.append("threshold changed")
     if full:
         reasons.append("requested")
+    every = settings.monitor_full_every
+    if not reasons and every is not None:
+        last_full = _last_full_started(store)
+        if last_full is None or last_full <= _now() - every:
+            reasons.append(f"periodic full re-screen (the last is older than {full_period(every)})")
     mode = "full" if reasons else "delta"
     screener = Screener(store, settings)
     snapshots = screener.snapshots
@@ -1134,7 +1159,14 @@ def _write_state(session: Any, run_id: int, plan: _Plan) -> None:
         session.execute(sa.insert(MonitorMatchRow), rows[start : start + _WRITE])
 
 
-__all__ = ["CHUNK", "MONITOR_LIMIT", "last_completed", "run_monitoring", "screen_chunk"]
+__all__ = [
+    "CHUNK",
+    "MONITOR_LIMIT",
+    "full_period",
+    "last_completed",
+    "run_monitoring",
+    "screen_chunk",
+]
 
 
 def _notify_failure(store: Store, settings: Settings, run_id: int) -> None:

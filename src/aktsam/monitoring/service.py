@@ -6,7 +6,7 @@ import sqlalchemy as sa
 
 from aktsam.monitoring.alerts import alert_counts, get_alert, list_alerts
 from aktsam.monitoring.model import ALERT_KINDS, Alert, AlertPage, MonitorRun
-from aktsam.monitoring.run import last_completed, run_monitoring
+from aktsam.monitoring.run import full_period, last_completed, run_monitoring
 from aktsam.monitoring.watch import WatchedFile, unwatch, watch_file, watched_files
 from aktsam.store.db import Store
 from aktsam.store.schema import MonitorRunRow
@@ -28,6 +28,7 @@ __all__ = [
     "MonitorRun",
     "WatchedFile",
     "alert_counts",
+    "full_period",
     "get_alert",
     "last_completed",
     "list_alerts",
