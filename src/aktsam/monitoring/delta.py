@@ -43,7 +43,7 @@ of it nor phonetically alike is not retrieved by a delta run (a full run, ``--fu
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -242,9 +242,7 @@ class FormReach:
     positions: tuple[Mapping[int, float], ...]
     weights: tuple[float, ...]
     total: float
-    joins: Mapping[
-        int, tuple[int, ...]
-    ]  # listed id -> query positions i whose words i, i+1 join into it
+    joins: Mapping[int, Sequence[int]]  # listed id -> positions i whose words i, i+1 join into it
     splits: tuple[tuple[int, int, int], ...]  # (query position, left listed id, right listed id)
     initials: tuple[tuple[int, str], ...]  # (query position, letter)
     firsts: tuple[str, ...]  # each query position's first letter

@@ -34,7 +34,7 @@ import sqlalchemy as sa
 from aktsam.monitoring.delta import FormReach, KeyNames, _initial_caps, _probes, name_bound
 from aktsam.screening import weights as W
 from aktsam.screening.index import MatchIndex
-from aktsam.screening.scoring import is_initial
+from aktsam.screening.scoring import form_joins, is_initial, token_splits
 from aktsam.store.db import Store
 from aktsam.store.schema import MonitorPostingRow
 
@@ -82,11 +82,30 @@ def _pairs(store: Store, probes: Sequence[str], only: Ints | None = None) -> tup
 _JOINED = "\x1e"  # a virtual probe "x<JOINED>y": parties holding both tokens x and y
 
 
+def _partners(keys: KeyNames) -> dict[str, set[str]]:
+    """Every token of the changed names -> the tokens it shares a name with (itself included); a token
+    may be a key of one name and not of another."""
+    name_tokens: dict[int, set[str]] = {}
+    for table in (keys.tokens, keys.others):
+        for token, uses in table.items():
+            for n, _ in uses:
+                name_tokens.setdefault(n, set()).add(token)
+    out: dict[str, set[str]] = {}
+    for words in name_tokens.values():
+        for token in words:
+            out.setdefault(token, set()).update(words)
+    return out
+
+
 def _compound_probes(
-    tokens: Iterable[str], keys: KeyNames, register: set[str], lookup: Mapping[str, int]
+    tokens: Iterable[str],
+    partners: Mapping[str, set[str]],
+    register: set[str],
+    lookup: Mapping[str, int],
 ) -> dict[str, dict[str, float]]:
-    """Probes through which the matcher's compounds reach the listed ``tokens`` (of the names in
-    ``keys``; ``register``, the register's distinct tokens; ``lookup``, the index vocabulary), each at
+    """Probes through which the matcher's compounds reach the listed ``tokens`` (``partners``: the
+    words each shares a name with, :func:`_partners`; ``register``, the register's distinct tokens;
+    ``lookup``, the index vocabulary), each at
     similarity 1, as :func:`aktsam.screening.scoring.prepare_form` builds them but looser (a join's
     words need not be adjacent here):
 
@@ -94,13 +113,6 @@ def _compound_probes(
       virtual probe ``x<JOINED>y``, the parties holding both words;
     * two listed words of one name written as one by a party (split, ``"hikvision"`` for ``HIK
       VISION``): that register token, when it is not listed itself."""
-    name_tokens: dict[int, set[str]] = {}
-    names_of: dict[str, set[int]] = {}  # a token may be a key of one name and not of another
-    for table in (keys.tokens, keys.others):
-        for token, uses in table.items():
-            for n, _ in uses:
-                name_tokens.setdefault(n, set()).add(token)
-                names_of.setdefault(token, set()).add(n)
     least = W.SPLIT_MIN_PART_LENGTH
     out: dict[str, dict[str, float]] = {}
     for token in tokens:
@@ -110,8 +122,7 @@ def _compound_probes(
                 out.setdefault(left + _JOINED + right, {})[token] = 1.0
         if len(token) < least:
             continue
-        partners = {p for n in names_of.get(token, ()) for p in name_tokens[n]}
-        for partner in partners:
+        for partner in partners.get(token, ()):
             if partner == token or len(partner) < least:
                 continue
             for whole in (token + partner, partner + token):
@@ -220,6 +231,13 @@ def _table(
 _SIM_STEPS = 1 << 20  # similarity quantised (rounded up) to pack it with its (party, token) key
 
 
+def _firsts(ordered: Ints) -> npt.NDArray[np.bool_]:
+    """Where each run of equal values of the sorted ``ordered`` starts."""
+    first = np.ones(len(ordered), dtype=bool)
+    first[1:] = ordered[1:] != ordered[:-1]
+    return first
+
+
 def _best_per_token(
     party: Ints, token: Ints, sim: Floats, tokens: int
 ) -> tuple[Ints, Ints, Floats]:
@@ -232,37 +250,42 @@ def _best_per_token(
         quantised = np.floor(sim * (steps - 1)).astype(np.int64)
         packed = np.sort(combined * steps + (steps - 1 - quantised))
         combined = packed // steps
-        first = np.ones(len(packed), dtype=bool)
-        first[1:] = combined[1:] != combined[:-1]
+        first = _firsts(combined)
         packed, combined = packed[first], combined[first]
         best = np.minimum((steps - (packed % steps)) / (steps - 1), 1.0)
     else:
         order = np.lexsort((-sim, combined))
         combined, best = combined[order], sim[order]
-        first = np.ones(len(combined), dtype=bool)
-        first[1:] = combined[1:] != combined[:-1]
+        first = _firsts(combined)
         combined, best = combined[first], best[first]
     return combined // tokens, combined % tokens, best
+
+
+def _reached(table: _Table, probe_rows: Ints, party_rows: Ints) -> tuple[Ints, Ints, Floats] | None:
+    """(party, token, best similarity) of every table token each party reaches through its probes,
+    once per (party, token), sorted; None when none is reached."""
+    owner, entry = _expand(table.probe_ptr, probe_rows)
+    if not len(owner):
+        return None
+    return _best_per_token(
+        party_rows[owner], table.probe_token[entry], table.probe_sim[entry], len(table.token_ptr)
+    )
 
 
 def _masses(table: _Table, probe_rows: Ints, party_rows: Ints, names: int) -> tuple[Ints, Floats]:
     """(party * names + name, matched listed weight) for every pair reached, sorted: each token of a
     name counted once per party, at its best similarity over the party's probes."""
-    owner, entry = _expand(table.probe_ptr, probe_rows)
-    if not len(owner):
+    reached = _reached(table, probe_rows, party_rows)
+    if reached is None:
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64)
-    party, token, sim = _best_per_token(
-        party_rows[owner], table.probe_token[entry], table.probe_sim[entry], len(table.token_ptr)
-    )
+    party, token, sim = reached
     owner, entry = _expand(table.token_ptr, token)
     pair = party[owner] * names + table.token_name[entry]
     mass = table.token_weight[entry] * sim[owner]
     # party-major already: a stable sort (timsort) of the runs is cheap
     order = np.argsort(pair, kind="stable")
     pair = pair[order]
-    starts = np.ones(len(pair), dtype=bool)
-    starts[1:] = pair[1:] != pair[:-1]
-    at = np.nonzero(starts)[0]
+    at = np.nonzero(_firsts(pair))[0]
     if not len(at):
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64)
     summed: Floats = np.add.reduceat(mass[order], at).astype(np.float64)
@@ -270,7 +293,11 @@ def _masses(table: _Table, probe_rows: Ints, party_rows: Ints, names: int) -> tu
 
 
 def _others_table(
-    keys: KeyNames, wanted: set[int], register: set[str], lookup: Mapping[str, int]
+    keys: KeyNames,
+    wanted: set[int],
+    partners: Mapping[str, set[str]],
+    register: set[str],
+    lookup: Mapping[str, int],
 ) -> _Table:
     """The names' tokens that are not keys, with their uses on the ``wanted`` names only (a common
     word is a word of many names), and the probes reaching them."""
@@ -282,7 +309,7 @@ def _others_table(
     return _table(
         others,
         _with_compounds(
-            _probes(others, register), _compound_probes(others, keys, register, lookup)
+            _probes(others, register), _compound_probes(others, partners, register, lookup)
         ),
     )
 
@@ -294,13 +321,11 @@ def _pending_mass(
     party reaches, each at its best similarity: a join of the pairs' names' tokens with what the
     party holds, so that a common word is not expanded to every name holding it."""
     out = np.zeros(len(pending))
-    owner, entry = _expand(table.probe_ptr, probe_rows)
-    if not len(owner) or not len(pending):
+    reached = _reached(table, probe_rows, party_rows)
+    if reached is None or not len(pending):
         return out
+    party, token, sim = reached
     tokens = len(table.token_ptr)
-    party, token, sim = _best_per_token(
-        party_rows[owner], table.probe_token[entry], table.probe_sim[entry], tokens
-    )
     held = party * tokens + token  # sorted
     # name -> its other tokens (CSR), from token -> names
     token_of = np.repeat(np.arange(tokens - 1, dtype=np.int64), np.diff(table.token_ptr))
@@ -311,9 +336,9 @@ def _pending_mass(
     owner, entry = _expand(name_ptr, pending % names)
     wanted = (pending // names)[owner] * tokens + name_token[entry]
     position = np.minimum(np.searchsorted(held, wanted), len(held) - 1)
-    reached = np.where(held[position] == wanted, sim[position], 0.0)
+    best = np.where(held[position] == wanted, sim[position], 0.0)
     summed: Floats = np.bincount(
-        owner, weights=name_weight[entry] * reached, minlength=len(pending)
+        owner, weights=name_weight[entry] * best, minlength=len(pending)
     ).astype(np.float64)
     return summed
 
@@ -328,6 +353,7 @@ def token_candidates(
         return {}
     names = len(index.name_tids)
     lookup = index.vocab.index
+    partners = _partners(keys)
     bound = np.full(names, np.inf)
     rest = np.zeros(names)
     extra = np.zeros(names)
@@ -402,7 +428,8 @@ def token_candidates(
     table = _table(
         keys.tokens,
         _with_compounds(
-            _probes(keys.tokens, register), _compound_probes(keys.tokens, keys, register, lookup)
+            _probes(keys.tokens, register),
+            _compound_probes(keys.tokens, partners, register, lookup),
         ),
     )
     probe_rows, party_rows = _all_pairs(store, table.probes)
@@ -417,7 +444,7 @@ def token_candidates(
     # stand for a name's keys, on those names (a name they reach with no key of their own)
     if len(pending):
         pending_names = set((pending % names).tolist())
-        table = _others_table(keys, pending_names, register, lookup)
+        table = _others_table(keys, pending_names, partners, register, lookup)
         asked = np.unique(pending // names)
         probe_rows, party_rows = _all_pairs(store, table.probes, only=asked)
         total = mass[pending_mask] + _pending_mass(table, probe_rows, party_rows, pending, names)
@@ -432,7 +459,7 @@ def token_candidates(
             if n in keys.bound and value + rest[n] + extra[n] >= bound[n]
         }
     if reach_names and groups:
-        table = _others_table(keys, reach_names, register, lookup)
+        table = _others_table(keys, reach_names, partners, register, lookup)
         asked = np.unique(np.fromiter(groups, dtype=np.int64, count=len(groups)))
         probe_rows, party_rows = _all_pairs(store, table.probes, only=asked)
         more, more_mass = _masses(table, probe_rows, party_rows, names)
@@ -465,16 +492,11 @@ class _TokenReach:
 
 def _token_reach(index: MatchIndex, token: str) -> _TokenReach:
     vocab = index.vocab
-    lookup = vocab.index
-    splits: list[tuple[int, int]] = []
-    if token not in lookup and len(token) >= 2 * W.SPLIT_MIN_PART_LENGTH:
-        for cut in range(W.SPLIT_MIN_PART_LENGTH, len(token) - W.SPLIT_MIN_PART_LENGTH + 1):
-            left = lookup.get(token[:cut])
-            right = lookup.get(token[cut:])
-            if left is not None and right is not None and left != right:
-                splits.append((left, right))
     return _TokenReach(
-        vocab.expand(token), vocab.weight_of(token), tuple(splits), is_initial(token)
+        vocab.expand(token),
+        vocab.weight_of(token),
+        tuple(token_splits(token, vocab.index)),
+        is_initial(token),
     )
 
 
@@ -484,9 +506,9 @@ def stored_reach(
     """:class:`~aktsam.monitoring.delta.FormReach` of one stored query form (its tokens, as
     :func:`aktsam.screening.names.name_forms` made them when the party was screened), with the index's
     current vocabulary: what :func:`aktsam.screening.scoring.prepare_form` computes of it for scoring
-    (expansions, weights, joins, splits), without the parts only retrieval uses. ``cache`` keeps what
+    (expansions, weights, and joins and splits by the same functions), without the parts only
+    retrieval uses. ``cache`` keeps what
     each token brings across calls (one vocabulary)."""
-    lookup = index.vocab.index
     known = {} if cache is None else cache
     reach: list[_TokenReach] = []
     for t in tokens:
@@ -494,18 +516,12 @@ def stored_reach(
         if got is None:
             got = known[t] = _token_reach(index, t)
         reach.append(got)
-    joins: dict[int, tuple[int, ...]] = {}
-    for i in range(len(tokens) - 1):
-        if len(tokens[i]) > 1 and len(tokens[i + 1]) > 1:
-            joined = lookup.get(tokens[i] + tokens[i + 1])
-            if joined is not None:
-                joins[joined] = (*joins.get(joined, ()), i)
     weights = tuple(r.weight for r in reach)
     return FormReach(
         positions=tuple(r.expansion for r in reach),
         weights=weights,
         total=sum(weights),
-        joins=joins,
+        joins=form_joins(tokens, index.vocab.index),
         splits=tuple((i, left, right) for i, r in enumerate(reach) for left, right in r.splits),
         initials=tuple(
             (i, t) for i, (t, r) in enumerate(zip(tokens, reach, strict=True)) if r.initial

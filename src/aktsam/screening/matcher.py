@@ -450,7 +450,8 @@ def compare(name1: str, name2: str, schema: Schema | None = None) -> Comparison:
     capped, every other token 1. ``schema`` is that of both names (organisation names are compared
     order-sensitively). No qualifiers apply. As at index build, ``name2`` carries the names the alias
     table (``data/aliases.csv``) gives the same entity, as enriched names (discounted, and cited in the
-    explanation): ``compare Hikvision 海康威视`` scores as ``screen`` finds it.
+    explanation). ``screen`` can still score higher: a listed entity holds every name its lists give it,
+    and the index weighs words by their frequency in the lists, not by this default model.
     """
     listed_names = [
         ListedNameInfo(name2, NameKind.PRIMARY, None, None, ()),

@@ -89,6 +89,33 @@ class PreparedForm:
     matches: Mapping[int, tuple[tuple[float, int, float, int], ...]] = field(default_factory=dict)
 
 
+def form_joins(tokens: Sequence[str], index: Mapping[str, int]) -> dict[int, list[int]]:
+    """Compounds by join: listed token id -> the query positions ``i`` whose words ``i`` and ``i + 1``
+    (both longer than one letter) written together are that listed token ("sense" "time" ->
+    SENSETIME). ``index``: the vocabulary's token -> id."""
+    joins: dict[int, list[int]] = {}
+    for i in range(len(tokens) - 1):
+        if len(tokens[i]) > 1 and len(tokens[i + 1]) > 1:
+            joined = index.get(tokens[i] + tokens[i + 1])
+            if joined is not None:
+                joins.setdefault(joined, []).append(i)
+    return joins
+
+
+def token_splits(token: str, index: Mapping[str, int]) -> list[tuple[int, int]]:
+    """Compounds by split: the (left, right) listed token ids an unlisted query word cuts into
+    ("hikvision" -> HIK, VISION), each part at least ``SPLIT_MIN_PART_LENGTH`` long."""
+    if token in index or len(token) < 2 * W.SPLIT_MIN_PART_LENGTH:
+        return []
+    out: list[tuple[int, int]] = []
+    for cut in range(W.SPLIT_MIN_PART_LENGTH, len(token) - W.SPLIT_MIN_PART_LENGTH + 1):
+        left = index.get(token[:cut])
+        right = index.get(token[cut:])
+        if left is not None and right is not None and left != right:
+            out.append((left, right))
+    return out
+
+
 def prepare_form(
     form: NameForm, vocab: Vocabulary, common: Sequence[int] | None = None
 ) -> PreparedForm:
@@ -111,27 +138,22 @@ def prepare_form(
                     if contribution > caps.get(i, 0.0):
                         caps[i] = contribution
                     common_positions |= 1 << i
-    joins: dict[int, list[int]] = {}
-    for i in range(len(tokens) - 1):
-        if len(tokens[i]) > 1 and len(tokens[i + 1]) > 1:
-            joined = index.get(tokens[i] + tokens[i + 1])
-            if joined is not None:
-                joins.setdefault(joined, []).append(i)
-                if common is not None and common[joined]:
+    joins = form_joins(tokens, index)
+    splits = [
+        (i, left, right)
+        for i, token in enumerate(tokens)
+        for left, right in token_splits(token, index)
+    ]
+    if common is not None:
+        for joined, positions in joins.items():
+            if common[joined]:
+                for i in positions:
                     caps[i] = max(caps.get(i, 0.0), weights[joined])
                     common_positions |= 3 << i
-    splits: list[tuple[int, int, int]] = []
-    for i, token in enumerate(tokens):
-        if token in index or len(token) < 2 * W.SPLIT_MIN_PART_LENGTH:
-            continue
-        for cut in range(W.SPLIT_MIN_PART_LENGTH, len(token) - W.SPLIT_MIN_PART_LENGTH + 1):
-            left = index.get(token[:cut])
-            right = index.get(token[cut:])
-            if left is not None and right is not None and left != right:
-                splits.append((i, left, right))
-                if common is not None and (common[left] or common[right]):
-                    caps[i] = max(caps.get(i, 0.0), weights[left] + weights[right])
-                    common_positions |= 1 << i
+        for i, left, right in splits:
+            if common[left] or common[right]:
+                caps[i] = max(caps.get(i, 0.0), weights[left] + weights[right])
+                common_positions |= 1 << i
     query_weights = tuple(vocab.weight_of(t) for t in tokens)
     distinctive = distinctive_weights(tokens, query_weights)
     compounds = [(tid, 3 << i, -1) for tid, positions in joins.items() for i in positions]
