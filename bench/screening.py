@@ -59,6 +59,7 @@ from pathlib import Path  # noqa: E402
 from typing import Any  # noqa: E402
 
 import queries as bq  # noqa: E402
+from aktsam.lists.designations import ref_variants  # noqa: E402
 from aktsam.lists.model import ListedEntity, NameKind, RelationKind, Schema  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -763,7 +764,7 @@ def held_out_exclusions(
             entity = entities.get(eid)
             for relation in entity.relations if entity is not None else ():
                 if relation.kind is RelationKind.SAME_AS and relation.target_source == "un-sc":
-                    out.update(f"un-sc:{ref}" for ref in bq._ref_variants(relation.target, "un-sc"))
+                    out.update(f"un-sc:{ref}" for ref in ref_variants(relation.target, "un-sc"))
     return out
 
 

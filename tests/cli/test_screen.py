@@ -21,9 +21,26 @@ def test_screen_shows_entity_list_entry_and_data_date(cli: Invoke) -> None:
     assert result.exit_code == 0, result.output
     assert "list data as of" in result.output and "un-sc 2026-02-27" in result.output
     # the table wraps long cells; the exact caption is checked through --json below
-    assert re.search(r"│ us-csl +│", result.output) and re.search(r"│ EL +│", result.output)
+    assert re.search(r"│ us-csl EL +│", result.output)
     assert "us-csl:f095626c" in result.output
     assert "Hangzhou Hikvision Digital Technology Co.," in result.output
+
+
+def test_one_designation_on_several_lists_is_one_hit(cli: Invoke) -> None:
+    # issue #11: OFAC's SDN entry and its copy in the CSL (entity_number = OFAC uid) are one designation
+    result = cli("screen", "Xinjiang Public Security Bureau", "--json")
+    assert result.exit_code == 0, result.output
+    party = json.loads(result.output)["results"][0]
+    entries = {h["entity_id"] for h in party["hits"]}
+    assert {"ofac-sdn:29159", "us-csl:29159"} <= entries  # per-list detail kept
+    designation = party["designations"][0]
+    assert designation["designation"] == "ofac-sdn:29159"
+    assert set(designation["entity_ids"]) == {"ofac-sdn:29159", "us-csl:29159"}
+    assert {x["source"] for x in designation["listings"]} == {"ofac-sdn", "us-csl"}
+    assert len(party["designations"]) == len(party["hits"]) - 1
+    table = cli("screen", "Xinjiang Public Security Bureau")
+    assert table.output.count("ofac-sdn:29159") == 1  # one row, not one per list
+    assert "us-csl SDN" in table.output and "also us-csl:29159" in table.output
 
 
 def test_screen_table_prints_list_text_literally(cli: Invoke) -> None:
@@ -227,3 +244,21 @@ def test_stale_lists_are_a_warning_not_just_a_date(cli: Invoke, tmp_path: Path) 
     ]
     assert rows[0]["explanation"].startswith("WARNING: list un-sc (published 2026-02-27)")
     assert rows[0]["snapshot"] == "un-sc@2026-02-27"
+
+
+def test_screen_file_keeps_one_row_per_entry_with_its_designation(
+    cli: Invoke, tmp_path: Path
+) -> None:
+    parties = tmp_path / "parties.csv"
+    parties.write_text("id,name\nP-1,Xinjiang Public Security Bureau\n", encoding="utf-8")
+    out = tmp_path / "hits.csv"
+    result = cli("screen-file", str(parties), "--output", str(out), "--lists", "ofac-sdn,us-csl")
+    assert result.exit_code == 0, result.output
+    with out.open(encoding="utf-8") as handle:
+        rows = [r for r in csv.DictReader(handle) if r["query_id"] == "P-1"]
+    by_entity = {r["entity_id"]: r for r in rows}
+    sdn, csl = by_entity["ofac-sdn:29159"], by_entity["us-csl:29159"]
+    assert sdn["designation"] == csl["designation"] == "ofac-sdn:29159"
+    assert sdn["also_on"] == "us-csl:29159" and csl["also_on"] == "ofac-sdn:29159"
+    others = [r for r in rows if r["designation"] != "ofac-sdn:29159"]
+    assert all(r["designation"] == r["entity_id"] and not r["also_on"] for r in others)

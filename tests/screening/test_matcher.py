@@ -388,3 +388,38 @@ def test_candidate_pruning_loses_nothing(
         got = [(h.score, h.entity_id) for h in match(csl, query, threshold=threshold, limit=1000)]
         assert got == expected, query
         assert [(h.score, h.entity_id) for h in batch_hits] == expected, query
+
+
+# --- issue #11: short aliases, company seats, public-body words ---------------------------------------------
+
+
+@pytest.mark.slow
+def test_dahua_in_chinese_is_not_carried_by_the_acronym_hua(csl: MatchIndex) -> None:
+    hits = match(csl, Query("大华"))
+    assert "us-csl:4696" not in ids(hits)  # HARAKAT UL-MUJAHIDEEN, a.k.a. "HUA"
+    assert hits and "Dahua" in hits[0].caption
+
+
+@pytest.mark.slow
+def test_a_company_is_not_carried_by_a_vessel_s_one_word_alias(csl: MatchIndex) -> None:
+    hits = match(csl, Query("Al Noor Trading LLC"))
+    assert "us-csl:15075" not in ids(hits)  # tanker BELEMA LIGHT CRUDE, a.k.a. "NOOR"
+    below = match(csl, Query("Al Noor Trading LLC"), threshold=0.3)
+    vessel = next(h for h in below if h.entity_id == "us-csl:15075")
+    assert "schema_mismatch" in [a.feature for a in vessel.explanation.adjustments]
+
+
+@pytest.mark.slow
+def test_sensetime_finds_the_entity_list_s_beijing_company(csl: MatchIndex) -> None:
+    hits = match(csl, Query("SenseTime"))
+    beijing = next(h for h in hits if h.caption.startswith("Beijing Sensetime"))
+    assert beijing.score >= 0.8
+    assert "seat_missing" in [a.feature for a in beijing.explanation.adjustments]
+
+
+@pytest.mark.slow
+def test_public_body_words_and_uyghur_spellings(csl: MatchIndex) -> None:
+    score = score_of(
+        match(csl, Query("Public Security Department of Xinjiang Uyghur")), "us-csl:29159"
+    )
+    assert score is not None and score >= 0.9

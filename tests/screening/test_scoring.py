@@ -32,6 +32,7 @@ from aktsam.screening.scoring import (
     name_score,
     place_tokens,
     prepare_form,
+    seat_bits,
 )
 from aktsam.screening.vocabulary import (
     Vocabulary,
@@ -287,6 +288,23 @@ def test_schema_mismatch() -> None:
     assert schema_adjustment(ORG, ORG) is None
 
 
+def test_a_legal_form_in_the_query_name_makes_it_a_company() -> None:
+    # issue #11: "Al Noor Trading LLC" scored 0.88 through a listed tanker's one-word alias "NOOR"
+    for stated in (None, Schema.UNKNOWN, ORG):
+        for listed in (Schema.VESSEL, Schema.AIRCRAFT, PERSON):
+            adjustment = schema_adjustment(stated, listed, ("llc",))
+            assert adjustment is not None
+            assert adjustment.delta == W.SCHEMA_MISMATCH_LEGAL_FORM
+            assert "legal form llc" in adjustment.detail
+    assert schema_adjustment(None, ORG, ("llc",)) is None
+    assert schema_adjustment(None, Schema.UNKNOWN, ("llc",)) is None
+    # a stated person keeps the person rule; without a legal form nothing is inferred
+    person_adjustment = schema_adjustment(PERSON, Schema.VESSEL, ("llc",))
+    assert person_adjustment is not None
+    assert person_adjustment.delta == W.SCHEMA_MISMATCH_PERSON
+    assert schema_adjustment(None, Schema.VESSEL) is None
+
+
 def test_country_match_and_mismatch() -> None:
     match = country_adjustment(("CN",), frozenset({"cn", "hk"}))
     assert match is not None and (match.feature, match.delta) == ("country_match", W.COUNTRY_MATCH)
@@ -362,16 +380,25 @@ _DOC_FREQ = {"vision": 40, "auto": 25, "atlas": 40, "holding": 300, "tawasul": 1
 _DOC_FREQ |= {"dahua": 1, "technology": 900}
 
 
-def _name_score(query: str, listed: str, schema: Schema = ORG) -> tuple[float, list[str]]:
-    """(score, adjustment features) of ``listed`` for ``query`` with the weights of ``_DOC_FREQ``."""
+_DOC_FREQ |= {"hua": 6, "da": 12, "sensetime": 1, "beijing": 60, "development": 700}
+_DOC_FREQ |= {"public": 60, "security": 80, "bureau": 244, "turpan": 1, "tibet": 1}
+
+
+def _name_score(
+    query: str, listed: str, schema: Schema = ORG, form: int = 0
+) -> tuple[float, list[str]]:
+    """(score, adjustment features) of ``listed`` for ``query`` (its form number ``form``) with the
+    weights of ``_DOC_FREQ``; seats as the index gives them."""
     vocab = Vocabulary.build(_DOC_FREQ, 10_000, load_generic_tokens())
-    pf = prepare_form(name_forms(query, schema)[0], vocab)
-    tids = tuple(vocab.index[t] for t in name_forms(listed, schema)[0].tokens)
+    pf = prepare_form(name_forms(query, schema)[form], vocab)
+    listed_form = name_forms(listed, schema)[0]
+    tids = tuple(vocab.index[t] for t in listed_form.tokens)
     total = sum(vocab.weights[t] for t in tids)
     person = int(schema is PERSON)
-    score = name_score(pf, tids, total, 1.0, person, 0, 0, vocab)
+    seats = 0 if person else seat_bits(listed_form.tokens, listed_form.legal_forms)
+    score = name_score(pf, tids, total, 1.0, person, 0, 0, vocab, seats)
     info = ListedNameInfo(listed, NameKind.PRIMARY, None, None, ())
-    explanation = explain_name(pf, tids, total, person, 0, 0, vocab, info)
+    explanation = explain_name(pf, tids, total, person, 0, 0, vocab, info, seats)
     assert explanation.score == pytest.approx(max(0.0, min(1.0, score)))
     return score, [a.feature for a in explanation.adjustments]
 
@@ -412,6 +439,53 @@ def test_an_unmatched_word_lighter_than_the_match_costs_nothing_more() -> None:
     score, features = _name_score("Zhejiang Dahua Technology", "Dahua Technology")
     assert score >= 0.75
     assert "unmatched_distinctive" not in features
+
+
+def test_a_chinese_syllable_is_distinctive_however_short() -> None:
+    # "大华" read as pinyin syllables "da hua": "da" is a character, a full part of the name
+    tokens, weights = ("da", "hua"), (0.65, 0.82)
+    assert distinctive_weights(tokens, weights) == (0.0, 0.0)
+    assert distinctive_weights(tokens, weights, syllables=True) == (0.65, 0.82)
+
+
+def test_a_short_one_word_listed_name_does_not_carry_a_longer_query() -> None:
+    # issue #11: 大华 (Dahua) scored 0.81 against "HUA", the acronym alias of Harakat ul-Ansar
+    forms = name_forms("大华", ORG)
+    syllable_forms = [i for i, f in enumerate(forms) if "hua" in f.tokens and "da" in f.tokens]
+    assert syllable_forms
+    for i in syllable_forms:
+        score, features = _name_score("大华", "HUA", ORG, form=i)
+        assert score <= W.SHORT_QUERY_CAP
+        assert "short_listed_name" in features
+    # the acronym alone is still found, and so is a query that adds only generic words
+    assert _name_score("HUA", "HUA")[0] == pytest.approx(1.0)
+    score, features = _name_score("HUA Company", "HUA")
+    assert score >= W.DEFAULT_THRESHOLD and "short_listed_name" not in features
+
+
+def test_a_company_seat_left_out_of_the_query_counts_little() -> None:
+    # issue #11: "SenseTime" scored 0.69 against the Entity List's "Beijing Sensetime Technology
+    # Development Co., Ltd."
+    score, features = _name_score("SenseTime", "Beijing Sensetime Technology Development Co., Ltd.")
+    assert score >= W.DEFAULT_THRESHOLD
+    assert "seat_missing" in features
+    without_seat, _ = _name_score("SenseTime", "Sensetime Technology Development Co., Ltd.")
+    assert score < without_seat
+
+
+def test_a_seat_is_kept_when_the_query_names_another_place_or_the_name_is_no_company() -> None:
+    # another place in the query: the seats differ
+    _, features = _name_score(
+        "Shanghai Sensetime", "Beijing Sensetime Technology Development Co., Ltd."
+    )
+    assert "seat_missing" not in features
+    # no legal form: a public body, whose place is what tells it apart
+    score, features = _name_score("Public Security Bureau", "Turpan Public Security Bureau")
+    assert "seat_missing" not in features
+    assert score < W.DEFAULT_THRESHOLD
+    assert seat_bits(("turpan", "public", "security", "bureau"), ()) == 0
+    assert seat_bits(("beijing", "sensetime"), ("ltd",)) == 0b1
+    assert seat_bits(("beijing", "china"), ("ltd",)) == 0  # nothing but places: no seat
 
 
 def test_person_names_are_exempt_from_the_unmatched_distinctive_rule() -> None:

@@ -10,7 +10,7 @@ from aktsam.errors import InputError
 from aktsam.lists.model import Schema
 from aktsam.screening.files import PartyRow
 from aktsam.screening.runs import get_run
-from aktsam.screening.service import Screener
+from aktsam.screening.service import DesignationHit, Screener
 from aktsam.settings import Settings
 
 HIKVISION_EL = "Hangzhou Hikvision Digital Technology Co., Ltd."
@@ -158,3 +158,77 @@ def test_clearance_lapses_when_the_listing_changes(screener: Screener) -> None:
     assert (
         lapsed.decision is not None and lapsed.decision.reason == "cleared against an older listing"
     )
+
+
+# --- issue #11: one designation on several lists ------------------------------------------------------------
+
+XPSB = "Xinjiang Public Security Bureau"  # OFAC SDN uid 29159 and its copy in the CSL
+
+
+def _designation(screener: Screener, party: str) -> DesignationHit:
+    run = screener.screen(XPSB, party_id=party, lists=["ofac-sdn", "us-csl"], record=False)
+    [designation] = [d for d in run.results[0].designations if d.key == "ofac-sdn:29159"]
+    return designation
+
+
+def test_the_sdn_entry_and_its_csl_copy_are_one_designation(screener: Screener) -> None:
+    designation = _designation(screener, "P-1")
+    assert {h.entity_id for h in designation.hits} == {"ofac-sdn:29159", "us-csl:29159"}
+    assert {(x.source, x.source_id) for x in designation.listings} == {
+        ("ofac-sdn", "29159"),
+        ("us-csl", "29159"),
+    }
+    assert designation.status == "open"
+    # only the lists screened are named
+    run = screener.screen(XPSB, lists=["ofac-sdn"], record=False)
+    [alone] = [d for d in run.results[0].designations if d.key == "ofac-sdn:29159"]
+    assert [x.source for x in alone.listings] == ["ofac-sdn"]
+
+
+def test_the_limit_counts_designations(screener: Screener) -> None:
+    run = screener.screen(XPSB, lists=["ofac-sdn", "us-csl"], limit=1, record=False)
+    result = run.results[0]
+    assert len(result.designations) == 1
+    assert {h.entity_id for h in result.hits} == {"ofac-sdn:29159", "us-csl:29159"}
+
+
+def test_a_decision_covers_every_entry_of_the_designation(screener: Screener) -> None:
+    screener.decide(
+        party_id="P-2", entity_id="us-csl:29159", decision="false_positive",
+        reason="another bureau: registry checked", actor="analyst",
+    )  # fmt: skip
+    designation = _designation(screener, "P-2")
+    assert {h.status for h in designation.hits} == {"cleared"}
+    assert designation.status == "cleared"
+
+
+def test_a_designation_is_cleared_only_when_every_entry_is(screener: Screener) -> None:
+    # a decision recorded on one entry alone (as before designations were merged) leaves it open
+    from aktsam.screening.decisions import record_decision
+
+    snap = next(s for s in screener.snapshots if s.source == "ofac-sdn")
+    content = screener._content_hash(snap.id, "ofac-sdn:29159")
+    record_decision(
+        screener.store, party_id="P-3", entity_id="ofac-sdn:29159", decision="false_positive",
+        reason="checked", actor="analyst", snapshot_id=snap.id, content_hash=content,
+    )  # fmt: skip
+    designation = _designation(screener, "P-3")
+    statuses = {h.entity_id: h.status for h in designation.hits}
+    assert statuses == {"ofac-sdn:29159": "cleared", "us-csl:29159": "open"}
+    assert designation.status == "open"
+
+
+def test_a_designation_s_pending_clearances_are_approved_together(screener: Screener) -> None:
+    from aktsam.screening.decisions import approve_hit_decision, pending_decisions
+
+    screener.decide(party_id="P-4", entity_id="ofac-sdn:29159", decision="confirmed",
+                    reason="same registry number", actor="analyst")  # fmt: skip
+    assert _designation(screener, "P-4").status == "confirmed"
+    screener.decide(party_id="P-4", entity_id="ofac-sdn:29159", decision="false_positive",
+                    reason="number misread", actor="analyst")  # fmt: skip
+    waiting = [d for d in pending_decisions(screener.store) if d.party_id == "P-4"]
+    assert {d.entity_id for d in waiting} == {"ofac-sdn:29159", "us-csl:29159"}
+    assert _designation(screener, "P-4").status == "pending"
+    approve_hit_decision(screener.store, waiting[0].id, approver="approver")
+    assert [d for d in pending_decisions(screener.store) if d.party_id == "P-4"] == []
+    assert _designation(screener, "P-4").status == "cleared"

@@ -56,7 +56,9 @@ def test_screen_and_decide_records_the_token_user(
     assert decided.status_code == 201, decided.text
     assert decided.json()["actor"] == "analyst"
     listed = client.get("/api/hits/decisions?party=api-crm-1", headers=_h(shared, "viewer"))
-    assert [d["actor"] for d in listed.json()] == ["analyst"]
+    # one decision per entry of the designation (the OFAC entry and its CSL copy): issue #11
+    assert [d["actor"] for d in listed.json()] == ["analyst", "analyst"]
+    assert hit["entity_id"] in {d["entity_id"] for d in listed.json()}
     with open_store(home) as store, store.session() as session:
         actors = {(e.actor, e.action) for e in trail.entries(session)}
     assert any(actor == "analyst" and action.startswith("hit.") for actor, action in actors)

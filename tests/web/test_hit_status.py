@@ -119,8 +119,13 @@ def test_clearance_awaiting_approval_is_pending_everywhere(
     assert hit["pending"]["decision"] == "false_positive"
     assert hit["pending"]["status"] == "pending-approval"
 
-    [waiting] = pending_decisions(store)
-    approve_hit_decision(store, waiting.id, approver="approver")
+    # the decision covers the designation: one pending decision per entry the lists link, approved
+    # together
+    waiting = pending_decisions(store)
+    assert entity_id in {d.entity_id for d in waiting}
+    assert len({(d.party_id, d.reason, d.decided_at) for d in waiting}) == 1
+    approve_hit_decision(store, waiting[-1].id, approver="approver")
+    assert pending_decisions(store) == []
     statuses = _statuses(client, token, monkeypatch, store, run_url, entity_id)
     assert set(statuses.values()) == {"cleared"}, statuses
 

@@ -71,7 +71,8 @@ def test_screen_explain_clear_and_trail(client: TestClient, login: Login, store:
     assert "cleared" in after
     with store.session() as session:
         actions = [e.action for e in trail.entries(session, object_type="hit")]
-    assert actions == ["hit.false_positive"]
+    # the clearance covers the designation: its OFAC entry and the CSL's copy (issue #11)
+    assert actions == ["hit.false_positive", "hit.false_positive"]
     history = client.get("/screening/party/P-HIK").text
     assert entity in history and "checked the registry number" in history
 
@@ -131,8 +132,9 @@ def test_four_eyes_on_clearing_a_confirmed_hit(
     assert "cleared" in page
     with store.session() as session:
         actions = [e.action for e in trail.entries(session, object_type="hit")]
-    assert actions[:3] == ["hit.confirmed", "hit.pending", "hit.pending"]
-    assert actions[-1] == "hit.approve"
+    # each decision covers the designation's two entries (OFAC and the CSL's copy: issue #11)
+    assert actions[:6] == ["hit.confirmed"] * 2 + ["hit.pending"] * 4
+    assert actions[-2:] == ["hit.approve"] * 2
 
 
 def test_screen_a_file(client: TestClient, login: Login) -> None:

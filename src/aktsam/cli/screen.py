@@ -27,7 +27,13 @@ from aktsam.screening.files import (
     write_table,
 )
 from aktsam.screening.matcher import compare
-from aktsam.screening.service import PartyResult, Screener, ScreeningRun
+from aktsam.screening.service import (
+    DesignationHit,
+    PartyResult,
+    ScreenedHit,
+    Screener,
+    ScreeningRun,
+)
 from aktsam.screening.weights import DEFAULT_THRESHOLD
 
 SchemaOpt = Annotated[
@@ -156,6 +162,16 @@ def run_payload(run: ScreeningRun) -> dict[str, Any]:
                     }
                     for h in r.hits
                 ],
+                "designations": [
+                    {
+                        "designation": d.key,
+                        "score": round(d.score, 4),
+                        "status": d.status,
+                        "entity_ids": [h.entity_id for h in d.hits],
+                        "listings": [x.to_dict() for x in d.listings],
+                    }
+                    for d in r.designations
+                ],
             }
             for r in run.results
         ],
@@ -183,6 +199,23 @@ def short_sublist(sublist: str | None) -> str:
     return match.group(1) if match else sublist
 
 
+def _status_text(h: ScreenedHit) -> str:
+    status: str = h.status
+    if h.pending is not None:
+        status += (
+            f" (clearance by {h.pending.actor} {h.pending.decided_at:%Y-%m-%d} awaits a second "
+            f"person's approval: {h.pending.reason})"
+        )
+    if h.decision is not None:
+        status += (
+            f"; in force: {h.decision.decision.replace('_', ' ')} by {h.decision.actor} "
+            f"{h.decision.decided_at:%Y-%m-%d}: {h.decision.reason}"
+            if h.pending is not None
+            else f" by {h.decision.actor} {h.decision.decided_at:%Y-%m-%d}: {h.decision.reason}"
+        )
+    return status
+
+
 def render_result(result: PartyResult, run: ScreeningRun, *, explain: bool) -> None:
     console = context.console()
     if not result.hits:
@@ -200,32 +233,38 @@ def render_result(result: PartyResult, run: ScreeningRun, *, explain: bool) -> N
     table.add_column("listed entity", ratio=2, overflow="fold")
     table.add_column("why", ratio=3, overflow="fold")
     table.add_column("status", ratio=1, overflow="fold")
-    for h in result.hits:
+    for designation in result.designations:
+        h = designation.lead
         hit = h.hit
         if explain:
             why = json.dumps(hit.explanation.to_dict(), ensure_ascii=False, indent=1)
         else:
             why = hit.explanation.summary()
-        status: str = h.status
-        if h.pending is not None:
-            status += (
-                f" (clearance by {h.pending.actor} {h.pending.decided_at:%Y-%m-%d} awaits a second "
-                f"person's approval: {h.pending.reason})"
+        status = _status_text(h)
+        lists = [hit.source + (f" {sub}" if (sub := short_sublist(hit.sublist)) else "")]
+        ids = [hit.entity_id]
+        for other in designation.listings:
+            if other.entity_id == hit.entity_id:
+                continue
+            sub = short_sublist(other.sublist)
+            lists.append(other.source + (f" {sub}" if sub else ""))
+            ids.append(other.entity_id)
+        for also in designation.also:
+            why += f"\nalso {also.entity_id}: {also.score:.2f}, {also.status}"
+        if designation.status != h.status:
+            status = (
+                f"{designation.status} (entries: "
+                + "; ".join(f"{x.entity_id} {x.status}" for x in designation.hits)
+                + f")\n{status}"
             )
-        if h.decision is not None:
-            status += (
-                f"; in force: {h.decision.decision.replace('_', ' ')} by {h.decision.actor} "
-                f"{h.decision.decided_at:%Y-%m-%d}: {h.decision.reason}"
-                if h.pending is not None
-                else f" by {h.decision.actor} {h.decision.decided_at:%Y-%m-%d}: {h.decision.reason}"
-            )
-        sub = short_sublist(hit.sublist)
         table.add_row(  # list data is text, never markup: "[enriched]" must print as written
             f"{h.score:.2f}",
-            escape(hit.source + (f"\n{sub}" if sub else "")),
-            f"{escape(hit.caption)}\n[dim]{escape(hit.entity_id)}[/]",
+            escape("\n".join(lists)),
+            f"{escape(hit.caption)}\n[dim]{escape(chr(10).join(ids))}[/]",
             escape(why),
-            f"[yellow]{escape(status)}[/]" if h.status in ("open", "pending") else escape(status),
+            f"[yellow]{escape(status)}[/]"
+            if designation.status in ("open", "pending", "confirmed")
+            else escape(status),
         )
     console.print(table)
     console.print(
@@ -337,28 +376,36 @@ def hit_rows(run: ScreeningRun, *, include_cleared: bool = True) -> list[dict[st
     labels = {s.id: s.label for s in run.snapshots}
     rows = []
     for result in run.results:
-        for h in result.hits:
-            if h.status == "cleared" and not include_cleared:
-                continue
-            rows.append(
-                {
-                    "query_id": result.party_id,
-                    "score": round(h.score, 4),
-                    "list": h.hit.source,
-                    "source_id": h.hit.source_id,
-                    "entity_id": h.entity_id,
-                    "entity_name": h.caption,
-                    "matched_name": h.hit.matched_name,
-                    "query_name": result.query.name,
-                    "schema": str(h.hit.schema),
-                    "sublist": h.hit.sublist,
-                    "matched_name_kind": h.hit.explanation.listed_kind,
-                    "status": h.status,
-                    "explanation": h.hit.explanation.summary(),
-                    "snapshot": labels.get(h.snapshot_id, str(h.snapshot_id)),
-                }
-            )
+        for designation in result.designations:
+            for h in designation.hits:
+                if h.status == "cleared" and not include_cleared:
+                    continue
+                rows.append(_hit_row(result, designation, h, labels))
     return rows
+
+
+def _hit_row(
+    result: PartyResult, designation: DesignationHit, h: ScreenedHit, labels: dict[int, str]
+) -> dict[str, Any]:
+    also = [x.entity_id for x in designation.listings if x.entity_id != h.entity_id]
+    return {
+        "query_id": result.party_id,
+        "score": round(h.score, 4),
+        "list": h.hit.source,
+        "source_id": h.hit.source_id,
+        "entity_id": h.entity_id,
+        "entity_name": h.caption,
+        "matched_name": h.hit.matched_name,
+        "query_name": result.query.name,
+        "schema": str(h.hit.schema),
+        "sublist": h.hit.sublist,
+        "matched_name_kind": h.hit.explanation.listed_kind,
+        "status": h.status,
+        "explanation": h.hit.explanation.summary(),
+        "snapshot": labels.get(h.snapshot_id, str(h.snapshot_id)),
+        "designation": designation.key,
+        "also_on": "; ".join(also),
+    }
 
 
 def compare_command(

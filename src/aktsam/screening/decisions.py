@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from typing import Literal, cast
 
 import sqlalchemy as sa
+from sqlalchemy.orm import Session
 
 from aktsam.errors import InputError, NotFoundError, required_text
 from aktsam.store import trail
@@ -89,69 +90,128 @@ def record_decision(
     as ``pending-approval`` and only counts once someone else approves it
     (:func:`approve_hit_decision`).
     """
+    [recorded] = record_decisions(
+        store,
+        party_id=party_id,
+        entries=[(entity_id, snapshot_id, content_hash)],
+        decision=decision,
+        reason=reason,
+        actor=actor,
+    )
+    return recorded
+
+
+def record_decisions(
+    store: Store,
+    *,
+    party_id: str,
+    entries: Sequence[tuple[str, int, str]],
+    decision: str,
+    reason: str,
+    actor: str,
+) -> list[Decision]:
+    """One decision on several entries at once: (entity id, snapshot id, content hash) each, as
+    :func:`record_decision` records one, in one transaction and with one time. The entries of one
+    designation are decided together (:mod:`aktsam.screening.designations`): each keeps its own
+    content hash, so each lapses on its own when its listing changes; :func:`approve_hit_decision`
+    approves the pending ones together."""
     if decision not in DECISIONS:
         raise InputError(
             f"decision must be one of {', '.join(DECISIONS)}, got {decision!r}", field="decision"
         )
-    values = {"party_id": party_id, "entity_id": entity_id, "reason": reason, "actor": actor}
-    for field, value in values.items():
+    if not entries:
+        raise InputError("a decision needs the entry it is about", field="entity_id")
+    values = [("party_id", party_id), ("reason", reason), ("actor", actor)]
+    values += [("entity_id", entity_id) for entity_id, _, _ in entries]
+    for field, value in values:
         if not isinstance(value, str) or not value.strip():
             raise InputError(f"{field} is required and must not be empty", field=field)
+    decided_at = dt.datetime.now(dt.UTC)
+    out: list[Decision] = []
     with store.session() as session:
-        stored_hash = session.scalar(
-            sa.select(EntityRow.content_hash).where(
-                EntityRow.snapshot_id == snapshot_id, EntityRow.entity_id == entity_id
+        for entity_id, snapshot_id, content_hash in entries:
+            out.append(
+                _record_one(
+                    session,
+                    party_id=party_id,
+                    entity_id=entity_id,
+                    decision=decision,
+                    reason=reason,
+                    actor=actor,
+                    snapshot_id=snapshot_id,
+                    content_hash=content_hash,
+                    decided_at=decided_at,
+                )
             )
+    return out
+
+
+def _record_one(
+    session: Session,
+    *,
+    party_id: str,
+    entity_id: str,
+    decision: str,
+    reason: str,
+    actor: str,
+    snapshot_id: int,
+    content_hash: str,
+    decided_at: dt.datetime,
+) -> Decision:
+    stored_hash = session.scalar(
+        sa.select(EntityRow.content_hash).where(
+            EntityRow.snapshot_id == snapshot_id, EntityRow.entity_id == entity_id
         )
-        if stored_hash is None:
-            raise NotFoundError(f"snapshot {snapshot_id} holds no entity {entity_id!r}")
-        if stored_hash != content_hash:
-            raise InputError(
-                f"content hash {content_hash[:12]}… is not that of {entity_id} in snapshot "
-                f"{snapshot_id} ({stored_hash[:12]}…); a decision must name the content reviewed",
-                field="content_hash",
-            )
-        newest = session.scalars(
-            sa.select(HitDecisionRow)
-            .where(
-                HitDecisionRow.party_id == party_id,
-                HitDecisionRow.entity_id == entity_id,
-                HitDecisionRow.status == IN_FORCE,
-            )
-            .order_by(HitDecisionRow.decided_at.desc(), HitDecisionRow.id.desc())
-            .limit(1)
-        ).one_or_none()
-        status = (
-            PENDING
-            if decision == "false_positive"
-            and newest is not None
-            and newest.decision == "confirmed"
-            else IN_FORCE
+    )
+    if stored_hash is None:
+        raise NotFoundError(f"snapshot {snapshot_id} holds no entity {entity_id!r}")
+    if stored_hash != content_hash:
+        raise InputError(
+            f"content hash {content_hash[:12]}… is not that of {entity_id} in snapshot "
+            f"{snapshot_id} ({stored_hash[:12]}…); a decision must name the content reviewed",
+            field="content_hash",
         )
-        row = HitDecisionRow(
-            status=status,
-            party_id=party_id,
-            entity_id=entity_id,
-            decision=decision,
-            reason=reason,
-            actor=actor,
-            decided_at=dt.datetime.now(dt.UTC),
-            snapshot_id=snapshot_id,
-            content_hash=content_hash,
+    newest = session.scalars(
+        sa.select(HitDecisionRow)
+        .where(
+            HitDecisionRow.party_id == party_id,
+            HitDecisionRow.entity_id == entity_id,
+            HitDecisionRow.status == IN_FORCE,
         )
-        session.add(row)
-        session.flush()
-        action = "hit.pending" if status == PENDING else f"hit.{decision}"
-        trail.record(session, actor=actor, action=action, object_type="hit",
-                     object_id=f"{party_id} ~ {entity_id}",
-                     after={"decision": decision, "reason": reason, "snapshot_id": snapshot_id,
-                            "content_hash": content_hash, "decision_id": row.id,
-                            "status": status})  # fmt: skip
-        return _decision(row)
+        .order_by(HitDecisionRow.decided_at.desc(), HitDecisionRow.id.desc())
+        .limit(1)
+    ).one_or_none()
+    status = (
+        PENDING
+        if decision == "false_positive" and newest is not None and newest.decision == "confirmed"
+        else IN_FORCE
+    )
+    row = HitDecisionRow(
+        status=status,
+        party_id=party_id,
+        entity_id=entity_id,
+        decision=decision,
+        reason=reason,
+        actor=actor,
+        decided_at=decided_at,
+        snapshot_id=snapshot_id,
+        content_hash=content_hash,
+    )
+    session.add(row)
+    session.flush()
+    action = "hit.pending" if status == PENDING else f"hit.{decision}"
+    trail.record(session, actor=actor, action=action, object_type="hit",
+                 object_id=f"{party_id} ~ {entity_id}",
+                 after={"decision": decision, "reason": reason, "snapshot_id": snapshot_id,
+                        "content_hash": content_hash, "decision_id": row.id,
+                        "status": status})  # fmt: skip
+    return _decision(row)
 
 
 def approve_hit_decision(store: Store, decision_id: int, *, approver: str) -> Decision:
-    """Approve a ``pending-approval`` hit decision (four eyes: ``approver`` is not its author).
+    """Approve a ``pending-approval`` hit decision (four eyes: ``approver`` is not its author), with
+    the pending decisions recorded with it on the same designation's other entries
+    (:func:`record_decisions`).
 
     Refused (:class:`InputError`) when the decision is not pending, when the approver made it, or
     when a newer decision on the same hit has taken effect meanwhile (approving would then revive a
@@ -173,29 +233,47 @@ def approve_hit_decision(store: Store, decision_id: int, *, approver: str) -> De
                 "approver other than its author",
                 field="approver",
             )
-        newer = session.scalars(
-            sa.select(HitDecisionRow.id).where(
+        # the same decision's other entries (one designation on several lists) go with it
+        siblings = session.scalars(
+            sa.select(HitDecisionRow)
+            .where(
                 HitDecisionRow.party_id == row.party_id,
-                HitDecisionRow.entity_id == row.entity_id,
-                HitDecisionRow.status == IN_FORCE,
-                HitDecisionRow.decided_at > row.decided_at,
+                HitDecisionRow.status == PENDING,
+                HitDecisionRow.actor == row.actor,
+                HitDecisionRow.reason == row.reason,
+                HitDecisionRow.decision == row.decision,
+                HitDecisionRow.decided_at == row.decided_at,
             )
-        ).first()
-        if newer is not None:
-            raise InputError(
-                f"hit decision {decision_id} is outdated: decision {newer} on the same hit was made "
-                "after it; ask for a new clearance",
-                field="decision",
-            )
-        row.status = IN_FORCE
-        row.approved_by = approver
-        row.approved_at = dt.datetime.now(dt.UTC)
+            .order_by(HitDecisionRow.id)
+        ).all()
+        for pending in siblings:
+            newer = session.scalars(
+                sa.select(HitDecisionRow.id).where(
+                    HitDecisionRow.party_id == pending.party_id,
+                    HitDecisionRow.entity_id == pending.entity_id,
+                    HitDecisionRow.status == IN_FORCE,
+                    HitDecisionRow.decided_at > pending.decided_at,
+                )
+            ).first()
+            if newer is not None:
+                raise InputError(
+                    f"hit decision {pending.id} is outdated: decision {newer} on the same hit was "
+                    "made after it; ask for a new clearance",
+                    field="decision",
+                )
+        now = dt.datetime.now(dt.UTC)
+        for pending in siblings:
+            pending.status = IN_FORCE
+            pending.approved_by = approver
+            pending.approved_at = now
         session.flush()
-        trail.record(session, actor=approver, action="hit.approve", object_type="hit",
-                     object_id=f"{row.party_id} ~ {row.entity_id}",
-                     before={"decision_id": row.id, "status": PENDING},
-                     after={"decision_id": row.id, "status": IN_FORCE, "decision": row.decision,
-                            "requested_by": row.actor, "approved_by": approver})  # fmt: skip
+        for pending in siblings:
+            trail.record(session, actor=approver, action="hit.approve", object_type="hit",
+                         object_id=f"{pending.party_id} ~ {pending.entity_id}",
+                         before={"decision_id": pending.id, "status": PENDING},
+                         after={"decision_id": pending.id, "status": IN_FORCE,
+                                "decision": pending.decision, "requested_by": pending.actor,
+                                "approved_by": approver})  # fmt: skip
         return _decision(row)
 
 

@@ -23,7 +23,10 @@ from aktsam.lists.values import country_code
 
 QUERY_FIELDS: tuple[str, ...] = ("id", "name", "schema", "country", "birth_date")
 
-#: Output columns of ``screen-file``, in order; the first seven are the interface contract.
+#: Output columns of ``screen-file``, in order; the first seven are the interface contract. One row per
+#: listed entry that matched; ``designation`` groups the rows of one designation (the smallest entity id
+#: of its entries, :mod:`aktsam.screening.designations`), ``also_on`` names the designation's other
+#: entries in the lists screened ("us-csl:29159; ofac-sdn:29159"), matched or not.
 HIT_COLUMNS: tuple[str, ...] = (
     "query_id",
     "score",
@@ -39,6 +42,8 @@ HIT_COLUMNS: tuple[str, ...] = (
     "status",
     "explanation",
     "snapshot",
+    "designation",
+    "also_on",
 )
 
 _SCHEMA_WORDS: dict[str, Schema | None] = {

@@ -42,6 +42,7 @@ import numpy as np
 import numpy.typing as npt
 
 from aktsam.errors import AktsamError
+from aktsam.lists.designations import twin_groups
 from aktsam.lists.model import ListedEntity, Name, NameKind, Schema
 from aktsam.screening import weights as W
 from aktsam.screening.enrich import (
@@ -61,6 +62,7 @@ from aktsam.screening.scoring import (
     listed_weights,
     min_evidence,
     patronymic_bits,
+    seat_bits,
 )
 from aktsam.screening.vocabulary import (
     GenericToken,
@@ -69,7 +71,7 @@ from aktsam.screening.vocabulary import (
     load_generic_tokens,
 )
 
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
 _BUNDLE_CACHE_SIZE = 20_000
 _MAGIC = "aktsam-match-index"
 _KINDS: tuple[NameKind, ...] = tuple(NameKind)
@@ -170,6 +172,16 @@ class NameArrays:
     plain_full: npt.NDArray[np.bool_]
 
 
+def _designations(entities: Sequence[ListedEntity]) -> dict[int, tuple[int, ...]]:
+    """Entity position -> the positions of its designation's entities, by id (groups of two or more)."""
+    position = {e.id: i for i, e in enumerate(entities)}
+    out: dict[int, tuple[int, ...]] = {}
+    for entity_id, group in twin_groups(entities).items():
+        if len(group) > 1:
+            out[position[entity_id]] = tuple(position[i] for i in sorted(group))
+    return out
+
+
 class MatchIndex:
     """Everything :func:`aktsam.screening.matcher.match` needs, built once from the listed entities."""
 
@@ -189,6 +201,9 @@ class MatchIndex:
         self.entity_countries: list[tuple[str, ...]] = state["entity_countries"]
         self.entity_birth_dates: list[tuple[str, ...]] = state["entity_birth_dates"]
         self.entity_identifiers: dict[int, dict[str, str]] = state["entity_identifiers"]
+        #: entity -> the entities of its designation, itself included, by id (only entities that the
+        #: lists link to another: :mod:`aktsam.lists.designations`)
+        self.entity_designation: dict[int, tuple[int, ...]] = state["entity_designation"]
         self.identifier_index: dict[str, tuple[int, ...]] = state["identifier_index"]
         self.sources: list[str] = state["sources"]
         self.entity_source_code: array[int] = _column("i", state, "entity_source_code")
@@ -201,6 +216,7 @@ class MatchIndex:
         self.name_total: array[float] = _column("d", state, "name_total")
         self.name_total_min: array[float] = _column("d", state, "name_total_min")
         self.name_patronymics: array[int] = _column("q", state, "name_patronymics")
+        self.name_seats: array[int] = _column("q", state, "name_seats")
         self.name_unindexed: array[float] = _column("d", state, "name_unindexed")
         self.name_extra: array[float] = _column("d", state, "name_extra")
         self.name_max_weight: array[float] = _column("d", state, "name_max_weight")
@@ -244,13 +260,16 @@ class MatchIndex:
         self.name_signature: array[int] = array(
             "i",
             (
-                signatures.setdefault((tids, kind, person, letters, patronymics), len(signatures))
-                for tids, kind, person, letters, patronymics in zip(
+                signatures.setdefault(
+                    (tids, kind, person, letters, patronymics, seats), len(signatures)
+                )
+                for tids, kind, person, letters, patronymics, seats in zip(
                     self.name_tids,
                     self.name_kind_code,
                     self.name_person,
                     self.name_letters,
                     self.name_patronymics,
+                    self.name_seats,
                     strict=True,
                 )
             ),
@@ -347,6 +366,7 @@ class MatchIndex:
         name_total: list[float] = []
         name_total_min: list[float] = []
         name_patronymics: list[int] = []
+        name_seats: list[int] = []
         name_unindexed: list[float] = []
         name_extra: list[float] = []
         name_max_weight: list[float] = []
@@ -377,11 +397,20 @@ class MatchIndex:
             total = sum(tw)
             person = entity.schema is Schema.PERSON
             patronymics = 0 if entity.schema in _OBJECT_SCHEMAS else patronymic_bits(form.tokens)
-            # the smallest listed total: every patronymic unmatched (the candidate bound divides by it)
+            seats = (
+                0
+                if person or entity.schema in _OBJECT_SCHEMAS
+                else seat_bits(form.tokens, form.legal_forms)
+            )
+            # the smallest listed total: every patronymic and seat unmatched (the candidate bound
+            # divides by it)
             total_min = total - sum(
                 w * (1.0 - W.UNMATCHED_PATRONYMIC_FACTOR)
                 for j, w in enumerate(tw)
                 if patronymics >> j & 1
+            )
+            total_min -= sum(
+                w * (1.0 - W.UNMATCHED_SEAT_FACTOR) for j, w in enumerate(tw) if seats >> j & 1
             )
             common_occ = sorted(
                 ((w, t) for t, w in zip(tids, tw, strict=True) if common[t]), reverse=True
@@ -409,6 +438,7 @@ class MatchIndex:
             name_total.append(total)
             name_total_min.append(total_min)
             name_patronymics.append(patronymics)
+            name_seats.append(seats)
             name_unindexed.append(unindexed)
             name_extra.append(extra)
             name_max_weight.append(max(tw))
@@ -458,6 +488,7 @@ class MatchIndex:
             "entity_countries": [_countries(e) for e in entities],
             "entity_birth_dates": [tuple(e.birth_dates) for e in entities],
             "entity_identifiers": identifiers,
+            "entity_designation": _designations(entities),
             "identifier_index": identifier_index,
             "sources": sources,
             "entity_source_code": [source_code[e.source] for e in entities],
@@ -468,6 +499,7 @@ class MatchIndex:
             "name_total": name_total,
             "name_total_min": name_total_min,
             "name_patronymics": name_patronymics,
+            "name_seats": name_seats,
             "name_unindexed": name_unindexed,
             "name_extra": name_extra,
             "name_max_weight": name_max_weight,

@@ -58,6 +58,7 @@ from aktsam.screening.scoring import (
     name_score,
     patronymic_bits,
     prepare_form,
+    seat_bits,
 )
 from aktsam.screening.vocabulary import GenericToken, Vocabulary, load_generic_tokens
 
@@ -150,6 +151,15 @@ def _prepared(index: MatchIndex, name: str, schema: Schema | None) -> list[Prepa
     return found
 
 
+@lru_cache(maxsize=_QUERY_CACHE_SIZE)
+def _legal_forms(name: str, schema: Schema | None) -> tuple[str, ...]:
+    """The legal forms found in the query's name, over its forms ("llc")."""
+    found: dict[str, None] = {}
+    for form in _query_forms(name, schema):
+        found.update(dict.fromkeys(form.legal_forms))
+    return tuple(found)
+
+
 def _source_codes(index: MatchIndex, sources: Collection[str] | None) -> frozenset[int] | None:
     if sources is None:
         return None
@@ -162,7 +172,9 @@ def _source_codes(index: MatchIndex, sources: Collection[str] | None) -> frozens
 
 def _qualifiers(index: MatchIndex, query: Query, entity: int) -> list[Adjustment]:
     out: list[Adjustment] = []
-    schema = schema_adjustment(query.schema, index.entity_schema[entity])
+    schema = schema_adjustment(
+        query.schema, index.entity_schema[entity], _legal_forms(query.name, query.schema)
+    )
     if schema is not None:
         out.append(schema)
     if query.countries:
@@ -201,6 +213,7 @@ def _score(index: MatchIndex, pf: PreparedForm, n: int) -> float:
         index.name_letters[n],
         index.name_patronymics[n],
         index.vocab,
+        index.name_seats[n],
     )
 
 
@@ -237,6 +250,7 @@ def _finish(
     person = index.name_person
     letters = index.name_letters
     patronymics = index.name_patronymics
+    seats = index.name_seats
     signature = index.name_signature
     best: dict[
         int, tuple[float, int, int]
@@ -259,6 +273,7 @@ def _finish(
                     letters[n],
                     patronymics[n],
                     vocab,
+                    seats[n],
                 )
                 scored[signature[n]] = score
             if previous is None or score > previous[0]:
@@ -318,6 +333,7 @@ def _explain_hit(
         index.name_patronymics[n],
         index.vocab,
         _listed_info(index, n),
+        index.name_seats[n],
     )
     return explanation.with_qualifiers(adjustments, final)
 
@@ -438,6 +454,10 @@ def _generic_tokens() -> dict[str, GenericToken]:
     return load_generic_tokens()
 
 
+_OBJECTS = frozenset({Schema.VESSEL, Schema.AIRCRAFT})
+_NOT_COMPANIES = _OBJECTS | {Schema.PERSON}
+
+
 @lru_cache(maxsize=1)
 def _alias_table() -> AliasTable:
     return AliasTable.default()
@@ -469,7 +489,7 @@ def compare(name1: str, name2: str, schema: Schema | None = None) -> Comparison:
     query_forms = [f for f in name_forms(name1, schema) if f.tokens]
     doc_freq = {token: 1 for _, form in listed_forms for token in form.tokens}
     vocab = Vocabulary.build(doc_freq, 1, _generic_tokens())
-    person = schema not in (Schema.ORGANIZATION, Schema.VESSEL, Schema.AIRCRAFT)
+    person = schema is Schema.PERSON  # as the index weighs an entry of unstated kind
     best: Explanation | None = None
     for form in query_forms:
         pf = prepare_form(form, vocab)
@@ -480,11 +500,15 @@ def compare(name1: str, name2: str, schema: Schema | None = None) -> Comparison:
             else:
                 letters = INITIALS if person else NAME_LETTERS
             total = sum(listed_weights(tids, letters, vocab))
-            patronymics = patronymic_bits(listed.tokens) if person else 0
+            # as the index: patronymics of any name but an object's, seats of a company's
+            patronymics = 0 if schema in _OBJECTS else patronymic_bits(listed.tokens)
+            seats = 0 if schema in _NOT_COMPANIES else seat_bits(listed.tokens, listed.legal_forms)
             info = ListedNameInfo(
                 named.value, named.kind, named.lang, named.source, listed.legal_forms
             )
-            explanation = explain_name(pf, tids, total, person, letters, patronymics, vocab, info)
+            explanation = explain_name(
+                pf, tids, total, person, letters, patronymics, vocab, info, seats
+            )
             if best is None or explanation.score > best.score:
                 best = explanation
     if best is None:

@@ -17,8 +17,23 @@ from aktsam.screening.explain import Adjustment
 _OBJECTS = frozenset({Schema.VESSEL, Schema.AIRCRAFT})
 
 
-def schema_adjustment(query: Schema | None, listed: Schema) -> Adjustment | None:
-    """``schema_mismatch`` when the query and the entry are known to be different kinds of party."""
+def schema_adjustment(
+    query: Schema | None, listed: Schema, legal_forms: Sequence[str] = ()
+) -> Adjustment | None:
+    """``schema_mismatch`` when the query and the entry are known to be different kinds of party.
+
+    ``legal_forms``: the legal forms found in the query's name ("llc"). A query of unstated kind whose
+    name carries one is an organisation; against a person, vessel or aircraft entry it loses
+    ``SCHEMA_MISMATCH_LEGAL_FORM``, as does a query stated to be an organisation.
+    """
+    if legal_forms and query in (None, Schema.UNKNOWN, Schema.ORGANIZATION):
+        if listed in (Schema.PERSON, Schema.VESSEL, Schema.AIRCRAFT):
+            forms = ", ".join(legal_forms)
+            detail = (
+                f"query is organization (legal form {forms} in its name), entry is {listed.value}"
+            )
+            return Adjustment("schema_mismatch", W.SCHEMA_MISMATCH_LEGAL_FORM, detail)
+        return None
     if query is None or query is Schema.UNKNOWN or listed is Schema.UNKNOWN or query is listed:
         return None
     detail = f"query is {query.value}, entry is {listed.value}"

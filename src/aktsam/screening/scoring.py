@@ -25,6 +25,7 @@ from functools import lru_cache
 
 from aktsam.lists.model import NameKind
 from aktsam.screening import weights as W
+from aktsam.screening.chinese import NOTE_PERSON, NOTE_PERSON_SYLLABLES, NOTE_SYLLABLES
 from aktsam.screening.datatables import load_table
 from aktsam.screening.explain import Adjustment, Explanation, TokenPair
 from aktsam.screening.names import NameForm, tokenize
@@ -87,6 +88,17 @@ class PreparedForm:
     #: ``expansions`` inverted: listed id -> (similarity, 1 << i, weights[i], i) for each query
     #: position i that may match it, in position order
     matches: Mapping[int, tuple[tuple[float, int, float, int], ...]] = field(default_factory=dict)
+    #: positions of one-word place names (:func:`place_bits`)
+    places: int = 0
+
+
+_SYLLABLE_NOTES = frozenset({NOTE_SYLLABLES, NOTE_PERSON, NOTE_PERSON_SYLLABLES})
+
+
+def _syllables(form: NameForm) -> bool:
+    """Whether the form's tokens are the pinyin of Chinese characters, a syllable (a character) or a
+    given name per token, not words (:mod:`aktsam.screening.chinese`'s syllable and person readings)."""
+    return form.note in _SYLLABLE_NOTES
 
 
 def form_joins(tokens: Sequence[str], index: Mapping[str, int]) -> dict[int, list[int]]:
@@ -155,7 +167,7 @@ def prepare_form(
                 caps[i] = max(caps.get(i, 0.0), weights[left] + weights[right])
                 common_positions |= 1 << i
     query_weights = tuple(vocab.weight_of(t) for t in tokens)
-    distinctive = distinctive_weights(tokens, query_weights)
+    distinctive = distinctive_weights(tokens, query_weights, _syllables(form))
     compounds = [(tid, 3 << i, -1) for tid, positions in joins.items() for i in positions]
     compounds += [(left, 1 << i, right) for i, left, right in splits]
     matches: dict[int, tuple[tuple[float, int, float, int], ...]] = {}
@@ -172,6 +184,7 @@ def prepare_form(
         splits=tuple(splits),
         compounds=tuple(compounds),
         initial_positions=tuple(i for i, t in enumerate(tokens) if is_initial(t)),
+        places=place_bits(tokens),
         short=bool(tokens)
         and (
             (len(tokens) == 1 and len(tokens[0]) <= W.SHORT_QUERY_MAX_LENGTH)
@@ -202,18 +215,55 @@ def place_tokens() -> frozenset[str]:
     return frozenset(out)
 
 
-def distinctive_weights(tokens: Sequence[str], weights: Sequence[float]) -> tuple[float, ...]:
+def distinctive_weights(
+    tokens: Sequence[str], weights: Sequence[float], syllables: bool = False
+) -> tuple[float, ...]:
     """What each query token costs when left unmatched, beyond the query coverage: its weight when it
-    is distinctive (``DISTINCTIVE_MIN_WEIGHT``, ``DISTINCTIVE_MIN_LENGTH``, not a place name), else 0."""
+    is distinctive (``DISTINCTIVE_MIN_WEIGHT``, ``DISTINCTIVE_MIN_LENGTH``, not a place name), else 0.
+
+    ``syllables``: the tokens are the pinyin of Chinese characters, one syllable each ("大华" -> "da",
+    "hua"). A syllable is a character, a full part of the name, however short its romanisation, so
+    the length test does not apply to it.
+    """
     places = place_tokens()
+    min_length = 1 if syllables else W.DISTINCTIVE_MIN_LENGTH
     return tuple(
         weight
-        if weight >= W.DISTINCTIVE_MIN_WEIGHT
-        and len(token) >= W.DISTINCTIVE_MIN_LENGTH
-        and token not in places
+        if weight >= W.DISTINCTIVE_MIN_WEIGHT and len(token) >= min_length and token not in places
         else 0.0
         for token, weight in zip(tokens, weights, strict=True)
     )
+
+
+def place_bits(tokens: Sequence[str]) -> int:
+    """Bit mask of the positions of ``tokens`` that are one-word place names (:func:`place_tokens`)."""
+    places = place_tokens()
+    bits = 0
+    for position, token in enumerate(tokens):
+        if token in places:
+            bits |= 1 << position
+    return bits
+
+
+def seat_bits(tokens: Sequence[str], legal_forms: Sequence[str]) -> int:
+    """Bit mask of a company name's seat: the place names it starts with ("Beijing" in "Beijing
+    Sensetime Technology Development Co., Ltd."), when a word that is not a place follows them and
+    the name has a legal form (``legal_forms``, those the normaliser removed from it).
+
+    Chinese enterprise names are built as administrative division + trade name + industry + form
+    (see ``UNMATCHED_SEAT_FACTOR``): the seat says where the company is registered, not which it is.
+    Names without a legal form are left alone: a public body's place is what tells it apart ("Turpan
+    Municipality Public Security Bureau").
+    """
+    if not legal_forms:
+        return 0
+    places = place_tokens()
+    bits = 0
+    for position, token in enumerate(tokens):
+        if token not in places:
+            return bits
+        bits |= 1 << position
+    return 0
 
 
 def unmatched_factor(pf: PreparedForm, used_q: int, query_mass: float, person: int) -> float:
@@ -381,15 +431,40 @@ def _inversions(taken: Sequence[Edge]) -> tuple[int, int]:
 
 
 def _missing_patronymics(
-    patronymics: int, used_l: int, tids: Sequence[int], letters: int, vocab: Vocabulary
+    patronymics: int,
+    used_l: int,
+    tids: Sequence[int],
+    letters: int,
+    vocab: Vocabulary,
+    kept: float = W.UNMATCHED_PATRONYMIC_FACTOR,
 ) -> float:
-    """Listed weight left out for unmatched patronymics (``1 - UNMATCHED_PATRONYMIC_FACTOR`` of each)."""
+    """Listed weight left out for unmatched patronymics (``1 - UNMATCHED_PATRONYMIC_FACTOR`` of each),
+    or for other positions that keep ``kept`` of their weight when unmatched (a forgiven seat)."""
     missing = patronymics & ~used_l
     if not missing:
         return 0.0
     weights = listed_weights(tids, letters, vocab)
-    share = 1.0 - W.UNMATCHED_PATRONYMIC_FACTOR
+    share = 1.0 - kept
     return sum(weights[j] * share for j in range(len(tids)) if missing >> j & 1)
+
+
+def _missing_seat(
+    seats: int, pf: PreparedForm, used_q: int, used_l: int, tids: Sequence[int], vocab: Vocabulary
+) -> int:
+    """The listed seat positions forgiven (``UNMATCHED_SEAT_FACTOR``): the unmatched ones, unless the
+    query names a place of its own that it did not match (then the seats differ: 0)."""
+    missing = seats & ~used_l
+    if not missing or pf.places & ~used_q:
+        return 0
+    return missing
+
+
+def _short_listed(pf: PreparedForm, tids: Sequence[int], used_q: int, vocab: Vocabulary) -> bool:
+    """A listed name of one short token ("HUA", an acronym) met by a query that leaves a distinctive
+    word unmatched (``SHORT_LISTED_MAX_LENGTH``)."""
+    if len(tids) != 1 or len(vocab.tokens[tids[0]]) > W.SHORT_LISTED_MAX_LENGTH:
+        return False
+    return any(weight and not used_q >> i & 1 for i, weight in enumerate(pf.distinctive))
 
 
 def _exact_full(pf: PreparedForm, tids: Sequence[int], vocab: Vocabulary) -> bool:
@@ -406,13 +481,14 @@ def name_score(
     letters: int,
     patronymics: int,
     vocab: Vocabulary,
+    seats: int = 0,
 ) -> float:
     """Score of one query form against one listed name, name-level adjustments included.
 
     ``listed_total``: sum of the listed name's token weights (:func:`listed_weights`); ``person``
     (nonzero): the name is a person's (word order free, stricter evidence); ``letters``: how its
     one-letter tokens behave; ``patronymics``: bit mask of its patronymic positions
-    (:func:`patronymic_bits`).
+    (:func:`patronymic_bits`); ``seats``: of its seat (:func:`seat_bits`).
     """
     edges = _edges(pf, tids, letters, vocab)
     if not edges:
@@ -420,11 +496,19 @@ def name_score(
     taken, listed_mass, query_mass, used_l, used_q = _align(edges)
     if patronymics:
         listed_total -= _missing_patronymics(patronymics, used_l, tids, letters, vocab)
+    if seats:
+        forgiven = _missing_seat(seats, pf, used_q, used_l, tids, vocab)
+        if forgiven:
+            listed_total -= _missing_patronymics(
+                forgiven, 0, tids, letters, vocab, W.UNMATCHED_SEAT_FACTOR
+            )
     if listed_total <= 0.0 or pf.total <= 0.0:
         return 0.0
     score = base_score(listed_mass / listed_total, query_mass / pf.total)
     if pf.any_distinctive and not person:
         score *= unmatched_factor(pf, used_q, query_mass, person)
+        if score > W.SHORT_QUERY_CAP and _short_listed(pf, tids, used_q, vocab):
+            score = W.SHORT_QUERY_CAP
     evidence = W.MIN_EVIDENCE_PERSON if person else W.MIN_EVIDENCE_OTHER
     if listed_mass < evidence:
         score *= (listed_mass / evidence) ** W.EVIDENCE_EXPONENT
@@ -458,10 +542,11 @@ def explain_name(
     patronymics: int,
     vocab: Vocabulary,
     listed: ListedNameInfo,
+    seats: int = 0,
 ) -> Explanation:
     """:func:`name_score` with every step recorded (its ``score`` is the same value, clipped)."""
     edges = _edges(pf, tids, letters, vocab)
-    taken, listed_mass, query_mass, used_l, _ = _align(edges)
+    taken, listed_mass, query_mass, used_l, used_q_aligned = _align(edges)
     tokens = vocab.tokens
     query_tokens = pf.tokens
     pairs: list[TokenPair] = []
@@ -494,6 +579,22 @@ def explain_name(
             )
         )
         score = discounted
+        listed_total -= missing
+    forgiven = _missing_seat(seats, pf, used_q_aligned, used_l, tids, vocab) if seats else 0
+    if forgiven:
+        lightened = _missing_patronymics(forgiven, 0, tids, letters, vocab, W.UNMATCHED_SEAT_FACTOR)
+        if listed_total - lightened > 0:
+            discounted = base_score(listed_mass / (listed_total - lightened), query_cov)
+            names = ", ".join(tokens[t] for j, t in enumerate(tids) if forgiven >> j & 1)
+            adjustments.append(
+                Adjustment(
+                    "seat_missing",
+                    discounted - score,
+                    f"the listed name's seat {names} (where it is registered) is not in the query: "
+                    f"counts {W.UNMATCHED_SEAT_FACTOR:g} of its weight",
+                )
+            )
+            score = discounted
     factor = unmatched_factor(pf, used_q, query_mass, person)
     if factor != 1.0:
         names = ", ".join(
@@ -509,6 +610,10 @@ def explain_name(
             )
         )
         score *= factor
+    if not person and score > W.SHORT_QUERY_CAP and _short_listed(pf, tids, used_q, vocab):
+        detail = "one-word listed name of at most 3 letters (an acronym) and an unmatched distinctive query word"
+        adjustments.append(Adjustment("short_listed_name", W.SHORT_QUERY_CAP - score, detail))
+        score = W.SHORT_QUERY_CAP
     evidence = min_evidence(bool(person))
     if taken and listed_mass < evidence:
         scaled = score * (listed_mass / evidence) ** W.EVIDENCE_EXPONENT

@@ -40,8 +40,16 @@ from aktsam.screening.decisions import (
     Decision,
     HitStatus,
     decisions_for,
-    record_decision,
+    record_decisions,
     review_hit,
+)
+from aktsam.screening.designations import (
+    Listing,
+    designation_key,
+    first_designations,
+    group_hits,
+    listings,
+    most_serious,
 )
 from aktsam.screening.explain import Explanation
 from aktsam.screening.files import PartyRow
@@ -56,6 +64,9 @@ from aktsam.store.trail import default_actor
 log = logging.getLogger(__name__)
 
 DEFAULT_LIMIT = 10  # hits per party: beyond ten, a reviewer is reading noise, not candidates
+#: entries fetched per designation shown: a designation is on up to five lists (UN, EU, UK, OFAC and
+#: OFAC's copy in the CSL), so three per place keeps ``limit`` designations in reach
+DESIGNATION_HEADROOM = 3
 BATCH = 500  # parties matched per call in screen_parties: large enough to vectorise, small enough to report
 
 
@@ -103,10 +114,52 @@ class ScreenedHit:
 
 
 @dataclass(frozen=True, slots=True)
+class DesignationHit:
+    """The hits on the entries of one designation, shown as one (:mod:`aktsam.screening.designations`).
+
+    ``hits``: the entries that matched, best first, each with its own score, explanation and review
+    state; ``listings``: every entry the designation has in the lists screened, matched or not.
+    """
+
+    key: str  # the designation's id: the smallest entity id of its entries
+    hits: tuple[ScreenedHit, ...]
+    listings: tuple[Listing, ...]
+
+    @property
+    def lead(self) -> ScreenedHit:
+        return self.hits[0]
+
+    @property
+    def score(self) -> float:
+        return self.hits[0].score
+
+    @property
+    def entity_id(self) -> str:
+        return self.hits[0].entity_id
+
+    @property
+    def caption(self) -> str:
+        return self.hits[0].caption
+
+    @property
+    def status(self) -> str:
+        """The most serious state of its entries: "cleared" only when every matched entry is."""
+        return most_serious(h.status for h in self.hits)
+
+    @property
+    def also(self) -> tuple[ScreenedHit, ...]:
+        return self.hits[1:]
+
+
+@dataclass(frozen=True, slots=True)
 class PartyResult:
+    """One party's hits, one per listed entry (what rules and records use), and the same hits
+    grouped by designation (``designations``: what a reviewer reads)."""
+
     party_id: str
     query: Query
     hits: list[ScreenedHit]
+    designations: list[DesignationHit] = field(default_factory=list)
 
     @property
     def open_hits(self) -> list[ScreenedHit]:
@@ -343,10 +396,12 @@ class Screener:
         index = self.index()
         decisions = decisions_for(self.store, [g.party_id for g in groups])
         results: list[PartyResult] = []
+        # the limit counts designations: fetch enough entries for ``limit`` of them
+        fetch = limit * DESIGNATION_HEADROOM
         for start in range(0, len(groups), BATCH):
             chunk = groups[start : start + BATCH]
             flat = [q for g in chunk for q in g.queries]
-            matched = match_many(index, flat, threshold=threshold, limit=limit, sources=sources)
+            matched = match_many(index, flat, threshold=threshold, limit=fetch, sources=sources)
             position = 0
             for group in chunk:
                 found = matched[position : position + len(group.queries)]
@@ -354,8 +409,9 @@ class Screener:
                 hits = found[0] if len(found) == 1 else best_per_entity(found)
                 if exclude_schemas:
                     hits = [h for h in hits if h.schema not in exclude_schemas]
+                hits = first_designations(index, hits, limit)
                 results.append(
-                    self._review(group.party_id, group.queries[0], hits[:limit], decisions)
+                    self._review(group.party_id, group.queries[0], hits, decisions, sources)
                 )
             if progress:
                 progress(min(start + BATCH, len(groups)))
@@ -406,7 +462,12 @@ class Screener:
         )
 
     def _review(
-        self, party_id: str, query: Query, hits: Sequence[Hit], decisions: Sequence[Decision]
+        self,
+        party_id: str,
+        query: Query,
+        hits: Sequence[Hit],
+        decisions: Sequence[Decision],
+        sources: Collection[str],
     ) -> PartyResult:
         reviewed: list[ScreenedHit] = []
         for hit in hits:
@@ -429,32 +490,62 @@ class Screener:
                     pending=review.pending,
                 )
             )
-        return PartyResult(party_id=party_id, query=query, hits=reviewed)
+        index = self.index()
+        designations = [
+            DesignationHit(
+                designation_key(index, group[0].entity_id),
+                tuple(group),
+                listings(index, group[0].entity_id, sources),
+            )
+            for group in group_hits(index, reviewed)
+        ]
+        return PartyResult(party_id=party_id, query=query, hits=reviewed, designations=designations)
 
     # -- decisions -------------------------------------------------------------------------------
 
     def decide(
         self, *, party_id: str, entity_id: str, decision: str, reason: str, actor: str | None = None
     ) -> Decision:
-        """Record an analyst's decision on a hit against the entity as it stands in the current snapshot."""
+        """Record an analyst's decision on a hit against the entity as it stands in the current snapshot.
+
+        The decision covers the designation: it is recorded on every entry the lists link to
+        ``entity_id`` that is in a current snapshot (the SDN entry and its CSL copy, a UN designation
+        and the UK and EU entries implementing it), each against its own content. Returns the
+        decision on ``entity_id``.
+        """
+        entries = [self._entry(entity_id, required=True)]
+        for listing in listings(self.index(), entity_id):
+            if listing.entity_id != entity_id and listing.source in self._current_sources():
+                entry = self._entry(listing.entity_id, required=False)
+                if entry is not None:
+                    entries.append(entry)
+        recorded = record_decisions(
+            self.store,
+            party_id=party_id,
+            entries=[e for e in entries if e is not None],  # the first is required: never None
+            decision=decision,
+            reason=reason,
+            actor=actor or default_actor(),
+        )
+        return recorded[0]
+
+    def _current_sources(self) -> set[str]:
+        return {s.source for s in self.snapshots}
+
+    def _entry(self, entity_id: str, *, required: bool) -> tuple[str, int, str] | None:
+        """(entity id, current snapshot id, content hash), or None (an error when ``required``)
+        when the entity is not in its list's current snapshot."""
         source = entity_id.split(":", 1)[0]
         snap = self._snapshot_for(source)
         content = self._content_hash(snap.id, entity_id)
         if not content:
+            if not required:
+                return None
             raise InputError(
                 f"{entity_id} is not in the current {source} snapshot ({snap.label})",
                 field="entity",
             )
-        return record_decision(
-            self.store,
-            party_id=party_id,
-            entity_id=entity_id,
-            decision=decision,
-            reason=reason,
-            actor=actor or default_actor(),
-            snapshot_id=snap.id,
-            content_hash=content,
-        )
+        return (entity_id, snap.id, content)
 
 
 def best_per_entity(groups: Sequence[Sequence[Hit]]) -> list[Hit]:

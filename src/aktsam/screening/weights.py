@@ -165,6 +165,23 @@ SHORT_QUERY_MAX_LENGTH: Final[int] = 3
 #: Highest score a short or initials-only query gets from anything but an exact full-name match.
 SHORT_QUERY_CAP: Final[float] = 0.5
 
+#: The converse: a listed organisation name of one token of at most this many letters (an acronym or
+#: short name: "HUA" for Harakat ul-Ansar, "HUM") carries a match only for a query it covers apart from
+#: words that are not distinctive. With a distinctive query word left over the score is capped at
+#: ``SHORT_QUERY_CAP``: "大华" (Dahua, pinyin "da hua") scored 0.81 against "HUA" by its second syllable.
+SHORT_LISTED_MAX_LENGTH: Final[int] = 3
+
+#: Share of its weight the seat of a listed organisation name keeps when the query leaves it out and
+#: names no other place: "SenseTime" against "Beijing Sensetime Technology Development Co., Ltd." scored
+#: 0.69, because "beijing" weighed 0.62 of 1.78. A Chinese enterprise name is built as administrative
+#: division + trade name + industry + organisational form (Regulations on the Administration of
+#: Enterprise Names, 企业名称登记管理规定, State Council, 1991, art. 7, the division "冠以" (put before) the
+#: name; 2020 revision (Decree No. 734) art. 6 lists the same four parts): the seat says where the company
+#: is registered, and companies use their names without it. Read in secondary transcriptions, not at the
+#: source (the State Council's site could not be reached from here). A query naming another place
+#: ("Tibet Public Security Bureau" for "Xinjiang Public Security Bureau") keeps the seat's full weight.
+UNMATCHED_SEAT_FACTOR: Final[float] = 0.25
+
 #: How much each kind of listed name is trusted: the publisher's weak aliases (OFAC/UN "low quality")
 #: and names added from aktsam's alias table are slightly discounted, so a strong name wins a tie.
 NAME_KIND_FACTOR: Final[dict[NameKind, float]] = {
@@ -184,6 +201,13 @@ SCHEMA_MISMATCH_PERSON: Final[float] = -0.3
 
 #: Organisation against vessel or aircraft: companies and their ships often share names, so milder.
 SCHEMA_MISMATCH_OBJECT: Final[float] = -0.15
+
+#: A query whose own name carries a company's legal form ("Al Noor Trading LLC", "…有限公司") against a
+#: person, vessel or aircraft entry, whether or not the query states its kind: the name says it is a
+#: company, and no person's, ship's or aircraft's name has a legal form. Stronger than
+#: ``SCHEMA_MISMATCH_OBJECT``, which is for a company and a ship sharing the bare name: "Al Noor Trading
+#: LLC" scored 0.88 through the one-word alias "NOOR" of a listed tanker.
+SCHEMA_MISMATCH_LEGAL_FORM: Final[float] = -0.3
 
 #: The query's country is one the entity is tied to (seat, address, nationality): mild corroboration.
 COUNTRY_MATCH: Final[float] = 0.03

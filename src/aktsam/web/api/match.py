@@ -17,6 +17,7 @@ force, or one source id (``us-csl``, ``ofac-sdn``, ``un-sc``, ``eu-fsf``, ``uk-h
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import Annotated, Any
 
 from fastapi import Path, Query, Request
@@ -26,8 +27,15 @@ from aktsam.lists.model import ListedEntity, NameKind, Schema
 from aktsam.lists.snapshots import Snapshot, current_snapshots, get_entity
 from aktsam.screening import matcher
 from aktsam.screening.decisions import HIT_STATUSES
+from aktsam.screening.designations import (
+    Listing,
+    designation_key,
+    first_designations,
+    group_hits,
+    listings,
+)
 from aktsam.screening.matcher import Hit, match_many
-from aktsam.screening.service import QueryGroup, best_per_entity
+from aktsam.screening.service import DESIGNATION_HEADROOM, QueryGroup, best_per_entity
 from aktsam.screening.weights import DEFAULT_THRESHOLD
 from aktsam.web.api.common import write
 from aktsam.web.api.screening import StaleListOut, stale_out
@@ -174,8 +182,17 @@ class ScoredEntityResponse(BaseModel):
     properties: dict[str, list[str]] = Field(
         ..., examples=[{"name": ["Hangzhou Hikvision Digital Technology Co., Ltd."]}]
     )
-    datasets: list[str] = Field([], examples=[["us-csl"]])
-    referents: list[str] = Field([], examples=[[]])
+    datasets: list[str] = Field(
+        [],
+        description="Every list the designation is on (entries the lists link as one designation "
+        "are one result, as yente merges entities).",
+        examples=[["ofac-sdn", "us-csl"]],
+    )
+    referents: list[str] = Field(
+        [],
+        description="The designation's other entries (aktsam entity ids).",
+        examples=[["us-csl:29159"]],
+    )
     target: bool = True
     first_seen: dt.datetime | None = Field(None, description="When aktsam imported the snapshot.")
     last_seen: dt.datetime | None = None
@@ -396,22 +413,44 @@ def _features(hit: Hit) -> dict[str, float]:
 
 
 def _result(
-    hit: Hit, entity: ListedEntity, snap: Snapshot, threshold: float, status: str
+    hit: Hit,
+    entity: ListedEntity,
+    snap: Snapshot,
+    threshold: float,
+    status: str,
+    *,
+    key: str | None = None,
+    entries: Sequence[tuple[str, float, str]] = (),
+    listings: Sequence[Listing] = (),
 ) -> ScoredEntityResponse:
+    """One result per designation, as yente returns a merged entity: the best-scoring entry's data,
+    every list the designation is on in ``datasets``, its other entries' ids in ``referents``, each
+    matched entry's (id, score, state) under ``explanations["designation"]``."""
+    explanations = hit.explanation.to_dict()
+    if key is not None:
+        explanations["designation"] = {
+            "id": key,
+            "status": status,
+            "entries": [
+                {"entity_id": eid, "score": round(score, 4), "status": state}
+                for eid, score, state in entries
+            ],
+            "listings": [x.to_dict() for x in listings],
+        }
     return ScoredEntityResponse(
         id=hit.entity_id,
         caption=hit.caption,
         schema=FTM_SCHEMA.get(hit.schema, "LegalEntity"),
         properties=ftm_properties(entity),
-        datasets=[hit.source],
-        referents=[],
+        datasets=sorted({x.source for x in listings} | {hit.source}),
+        referents=[x.entity_id for x in listings if x.entity_id != hit.entity_id],
         target=True,
         first_seen=snap.imported_at,
         last_seen=snap.imported_at,
         score=round(hit.score, 4),
         features=_features(hit),
         match=hit.score >= threshold,
-        explanations=hit.explanation.to_dict(),
+        explanations=explanations,
         status=status,
     )
 
@@ -514,10 +553,22 @@ def match_entities(
     responses: dict[str, EntityMatches] = {}
     for (key, example), result in zip(body.queries.items(), run.results, strict=True):
         results = []
-        for screened in result.hits:
-            snap = by_source[screened.hit.source]
-            entity = get_entity(store, snap.id, screened.entity_id)
-            results.append(_result(screened.hit, entity, snap, threshold, screened.status))
+        for designation in result.designations:
+            lead = designation.lead
+            snap = by_source[lead.hit.source]
+            entity = get_entity(store, snap.id, lead.entity_id)
+            results.append(
+                _result(
+                    lead.hit,
+                    entity,
+                    snap,
+                    threshold,
+                    designation.status,
+                    key=designation.key,
+                    entries=[(h.entity_id, h.score, h.status) for h in designation.hits],
+                    listings=designation.listings,
+                )
+            )
         responses[key] = EntityMatches(
             status=200,
             results=results,
@@ -555,20 +606,31 @@ def search_entities(
     screener = shared_screener(request)
     floor = min(0.5, DEFAULT_THRESHOLD)
     matched = (
-        match_many(screener.index(), queries, threshold=floor, limit=limit, sources=sources)
+        match_many(
+            screener.index(),
+            queries,
+            threshold=floor,
+            limit=limit * DESIGNATION_HEADROOM,
+            sources=sources,
+        )
         if sources
         else [[]]
     )
     store = get_store(request)
+    index = screener.index()
+    hits = first_designations(index, best_per_entity(matched), limit)
     results = [
         _result(
-            hit,
-            get_entity(store, by_source[hit.source].id, hit.entity_id),
-            by_source[hit.source],
+            group[0],
+            get_entity(store, by_source[group[0].source].id, group[0].entity_id),
+            by_source[group[0].source],
             DEFAULT_THRESHOLD,
             "open",
+            key=designation_key(index, group[0].entity_id),
+            entries=[(h.entity_id, h.score, "open") for h in group],
+            listings=listings(index, group[0].entity_id, sources),
         )
-        for hit in best_per_entity(matched)[:limit]
+        for group in group_hits(index, hits)
     ]
     return SearchResponse(
         limit=limit, total=TotalSpec(value=len(results), relation="eq"), results=results

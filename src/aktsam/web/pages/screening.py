@@ -12,6 +12,7 @@ the party's history.
 from __future__ import annotations
 
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -25,7 +26,9 @@ from aktsam.lists.snapshots import get_snapshot
 from aktsam.lists.sources import load_sources
 from aktsam.lists.staleness import stale_lists
 from aktsam.screening.decisions import Decision, decisions_for, list_decisions, review_hit
+from aktsam.screening.designations import designation_key, group_hits
 from aktsam.screening.files import read_parties
+from aktsam.screening.index import MatchIndex
 from aktsam.screening.runs import get_run
 from aktsam.screening.service import data_as_of
 from aktsam.store.db import retrying
@@ -165,6 +168,29 @@ def status_word(decision: Decision | None) -> str:
     return "cleared" if decision.decision == "false_positive" else "confirmed"
 
 
+def _by_designation(index: MatchIndex, hits: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """A party's hits with the entries of one designation together, the best first; each later entry
+    names the designation's first (``same_as``): one designation, several lists
+    (:mod:`aktsam.screening.designations`). Each entry keeps its own review: decisions are per entry."""
+    out: list[dict[str, Any]] = []
+    for group in group_hits(index, [_Entry(h) for h in hits]):
+        lead = group[0].hit
+        for entry in group:
+            entry.hit["designation"] = designation_key(index, lead["entity_id"])
+            entry.hit["same_as"] = None if entry.hit is lead else lead["n"]
+            out.append(entry.hit)
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class _Entry:
+    hit: dict[str, Any]
+
+    @property
+    def entity_id(self) -> str:
+        return str(self.hit["entity_id"])
+
+
 def run_context(request: Request, run_id: int, *, user: User | None = None) -> dict[str, Any]:
     """A recorded run's hits grouped per party, each with its review state as it stands now
     (:func:`aktsam.screening.decisions.review_hit`, the rule the CLI and the API use), and a warning
@@ -210,6 +236,9 @@ def run_context(request: Request, run_id: int, *, user: User | None = None) -> d
                 "pending": review.pending,
             }
         )
+    index = shared_screener(request).index()
+    for party in parties.values():
+        party["hits"] = _by_designation(index, party["hits"])
     snaps = [get_snapshot(store, i) for i in run.snapshot_ids]
     stale = stale_lists(snaps, load_sources(store.settings.sources_file), run.created_at.date())
     return {
