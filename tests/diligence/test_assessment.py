@@ -259,10 +259,11 @@ def test_every_weight_has_a_reason_and_review_intervals_are_policy_defaults() ->
 
 
 def test_a_weak_asset_freeze_match_asks_for_review_and_sets_no_floor(screener: Screener) -> None:
-    """Dahua's Chinese short name 大华 scores about 0.8 against the one-word alias "HUA" of unrelated
-    UN/EU-listed entities: a possible match to review, not a designation, so no critical floor."""
-    add_party(screener.store, "t-dahua-short", "大华", actor=ACTOR, country="CN")
-    a = _assess(screener, "t-dahua-short")
+    """The name "Al Noor Trading LLC" scores about 0.8 against OFAC's "NOOR HOLDING SAL" (an alias of NOUR
+    HOLDING SAL): a possible match to review, not a designation, so no critical floor. (Until issue #11
+    the example was 大华 against the one-word alias "HUA"; that false match is gone.)"""
+    add_party(screener.store, "t-noor-weak", "Al Noor Trading LLC", actor=ACTOR, country="AE")
+    a = _assess(screener, "t-noor-weak")
     possible = a.factor("lists.blocking-possible")
     assert possible is not None and possible.points == 20 and possible.entity_ids
     assert "review the hit" in possible.explanation

@@ -13,6 +13,7 @@ from aktsam.errors import InputError
 from aktsam.lists.model import Schema
 from aktsam.screening.files import (
     HIT_COLUMNS,
+    iter_parties,
     parse_schema,
     read_pairs,
     read_parties,
@@ -148,3 +149,23 @@ def test_write_table_round_trips(tmp_path: Path, suffix: str) -> None:
         assert sheet is not None
         assert sheet.cell(row=2, column=2).value == 0.93
     assert not list(tmp_path.glob(".*.tmp"))
+
+
+def test_a_quoted_field_with_doubled_quotes_is_read_whole(tmp_path: Path) -> None:
+    # RFC 4180: the sniffer saw no doubled quote in the first rows and turned them off, splitting a
+    # valid field into six values ("6 values but the header has 3 columns")
+    rows = [f"C-{i},Company {i} Ltd,organization" for i in range(300)]
+    rows.append('C-300,"""STRELA"" MCKENZIE, of CO.,",person')
+    path = tmp_path / "parties.csv"
+    path.write_text("id,name,schema\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    parties = read_parties(path)
+    assert parties[-1].name == '"STRELA" MCKENZIE, of CO.,' and parties[-1].row == 302
+
+
+def test_parties_are_read_as_they_are_consumed(tmp_path: Path) -> None:
+    path = tmp_path / "parties.csv"
+    path.write_text("id,name\nA,Alpha\nA,Again\n", encoding="utf-8")
+    parties = iter_parties(path)
+    assert next(parties).name == "Alpha"  # the bad row is only reached later
+    with pytest.raises(InputError, match="already used on row 2"):
+        next(parties)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
+import sqlalchemy as sa
 
 from aktsam.errors import InputError
 from aktsam.lists.model import Schema
@@ -12,6 +13,7 @@ from aktsam.screening.files import PartyRow
 from aktsam.screening.runs import get_run
 from aktsam.screening.service import DesignationHit, Screener
 from aktsam.settings import Settings
+from aktsam.store.schema import ScreeningRunRow
 
 HIKVISION_EL = "Hangzhou Hikvision Digital Technology Co., Ltd."
 
@@ -232,3 +234,67 @@ def test_a_designation_s_pending_clearances_are_approved_together(screener: Scre
     approve_hit_decision(screener.store, waiting[0].id, approver="approver")
     assert [d for d in pending_decisions(screener.store) if d.party_id == "P-4"] == []
     assert _designation(screener, "P-4").status == "cleared"
+
+
+# --- streamed screening (screen-file) -------------------------------------------------------------------------
+
+
+def _parties(n: int) -> list[PartyRow]:
+    names = ["Xinjiang Public Security Bureau", "HIKVISION", "Nobody In Particular", "大华"]
+    return [
+        PartyRow(
+            row=i + 2,
+            id=f"S-{i}",
+            name=names[i % len(names)],
+            schema=None,
+            countries=(),
+            birth_date=None,
+        )
+        for i in range(n)
+    ]
+
+
+def test_streamed_screening_gives_what_screen_parties_gives(
+    screener: Screener, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import aktsam.screening.service as service
+
+    monkeypatch.setattr(service, "BATCH", 7)  # several batches, the last one short
+    parties = _parties(penultimate := 23)
+    whole = screener.screen_parties(parties, record=False)
+    run = screener.stream_parties(iter(parties))
+    assert run.run_id is None
+    streamed = []
+    for result in run.results:
+        streamed.append(result)
+        if len(streamed) < penultimate:
+            assert run.run_id is None
+    assert run.run_id is not None  # recorded before the last result was handed over
+    assert [(r.party_id, [(h.entity_id, h.score, h.status) for h in r.hits]) for r in streamed] == [
+        (r.party_id, [(h.entity_id, h.score, h.status) for h in r.hits]) for r in whole.results
+    ]
+    recorded = get_run(screener.store, run.run_id)
+    assert recorded.query_count == 23 and run.parties == 23
+    assert recorded.hit_count == run.hits == sum(len(r.hits) for r in whole.results)
+    assert recorded.params["streamed"] is True
+
+
+def test_a_streamed_run_that_fails_records_nothing(
+    screener: Screener, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import aktsam.screening.service as service
+
+    monkeypatch.setattr(service, "BATCH", 5)
+
+    def broken() -> Iterator[PartyRow]:
+        yield from _parties(8)
+        raise InputError("row 10: bad", field="name")
+
+    with screener.store.session() as session:
+        before = session.scalar(sa.select(sa.func.count()).select_from(ScreeningRunRow))
+    run = screener.stream_parties(broken())
+    with pytest.raises(InputError):
+        list(run.results)
+    with screener.store.session() as session:
+        after = session.scalar(sa.select(sa.func.count()).select_from(ScreeningRunRow))
+    assert after == before and run.run_id is None

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
+from itertools import chain
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -18,12 +20,11 @@ from aktsam.lists.staleness import StaleList
 from aktsam.screening.decisions import Decision
 from aktsam.screening.files import (
     HIT_COLUMNS,
-    PartyRow,
+    iter_parties,
     parse_birth_date,
     parse_countries,
     parse_schema,
     read_pairs,
-    read_parties,
     write_table,
 )
 from aktsam.screening.matcher import compare
@@ -33,6 +34,7 @@ from aktsam.screening.service import (
     ScreenedHit,
     Screener,
     ScreeningRun,
+    StreamedRun,
 )
 from aktsam.screening.weights import DEFAULT_THRESHOLD
 
@@ -306,56 +308,46 @@ def screen_file(
         "birth_date": birth_date_column,
     }
     with context.reported_errors():
-        parties = read_parties(input_path, columns)
+        # one pass to check every row before anything is screened, a second to screen: the file is
+        # streamed both times, never held
+        total = sum(1 for _ in iter_parties(input_path, columns))
         screener = _screener()
         _prepare(screener)
-        run = _screen_with_progress(
-            screener, parties, lists=_lists(lists), threshold=threshold, limit=limit
+        progress = Progress(
+            TextColumn("screening"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=context.err_console(),
+            disable=not context.is_terminal(),
         )
-        notes = warning_rows(run)
-        rows = hit_rows(run, include_cleared=include_cleared)
-        written = write_table(output, HIT_COLUMNS, [*notes, *rows]) - len(notes)
+        with progress:
+            task = progress.add_task("screening", total=total)
+            run = screener.stream_parties(
+                iter_parties(input_path, columns),
+                lists=_lists(lists),
+                threshold=threshold,
+                limit=limit,
+                progress=lambda done: progress.update(task, completed=done),
+            )
+            notes = warning_rows(run)
+            rows = hit_rows(run, include_cleared=include_cleared)
+            # the run is recorded when the last row is read, before the output file is put in place
+            written = write_table(output, HIT_COLUMNS, chain(notes, rows)) - len(notes)
     warn_stale(run.stale_lists)
-    with_hits = sum(1 for r in run.results if r.open_hits)
     context.err_console().print(
-        f"{len(parties):,} parties screened, {with_hits:,} with open hits, {written:,} hit rows → {output}"
+        f"{run.parties:,} parties screened, {run.with_open_hits:,} with open hits, {written:,} hit rows "
+        f"→ {output}"
         + (f" (after {len(notes)} WARNING row(s) on stale lists)" if notes else "")
         + f"\n[dim]{run.data_as_of()}; run {run.run_id}[/]"
     )
-
-
-def _screen_with_progress(
-    screener: Screener,
-    parties: list[PartyRow],
-    *,
-    lists: list[str] | None,
-    threshold: float,
-    limit: int,
-) -> ScreeningRun:
-    progress = Progress(
-        TextColumn("screening"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=context.err_console(),
-        disable=not context.is_terminal(),
-    )
-    with progress:
-        task = progress.add_task("screening", total=len(parties))
-        return screener.screen_parties(
-            parties,
-            lists=lists,
-            threshold=threshold,
-            limit=limit,
-            progress=lambda done: progress.update(task, completed=done),
-        )
 
 
 #: ``query_id`` and ``status`` of the note rows that open a screen-file output when lists are stale.
 WARNING_ROW = "WARNING"
 
 
-def warning_rows(run: ScreeningRun) -> list[dict[str, Any]]:
+def warning_rows(run: ScreeningRun | StreamedRun) -> list[dict[str, Any]]:
     """The screen-file output's first rows when a list used is past its staleness limit: one per list,
     ``query_id`` and ``status`` ``WARNING``, the list in ``list``, the snapshot in ``snapshot`` and the
     warning in ``explanation`` (the columns stay as they are; a reader opening the file sees it first)."""
@@ -371,17 +363,18 @@ def warning_rows(run: ScreeningRun) -> list[dict[str, Any]]:
     ]
 
 
-def hit_rows(run: ScreeningRun, *, include_cleared: bool = True) -> list[dict[str, Any]]:
-    """One dict per hit with the ``HIT_COLUMNS`` keys (the screen-file output contract)."""
+def hit_rows(
+    run: ScreeningRun | StreamedRun, *, include_cleared: bool = True
+) -> Iterator[dict[str, Any]]:
+    """One dict per hit with the ``HIT_COLUMNS`` keys (the screen-file output contract), as the run's
+    results come."""
     labels = {s.id: s.label for s in run.snapshots}
-    rows = []
     for result in run.results:
         for designation in result.designations:
             for h in designation.hits:
                 if h.status == "cleared" and not include_cleared:
                     continue
-                rows.append(_hit_row(result, designation, h, labels))
-    return rows
+                yield _hit_row(result, designation, h, labels)
 
 
 def _hit_row(

@@ -288,6 +288,22 @@ def pending_decisions(store: Store) -> list[Decision]:
         return [_decision(row) for row in session.scalars(query)]
 
 
+def pending_requests(store: Store) -> list[list[Decision]]:
+    """:func:`pending_decisions` grouped into requests: the decisions recorded together on the entries
+    of one designation (:func:`record_decisions`) are one request, approved as one."""
+    groups: dict[tuple[str, str, str, str, dt.datetime], list[Decision]] = {}
+    for decision in pending_decisions(store):
+        key = (
+            decision.party_id,
+            decision.actor,
+            decision.reason,
+            decision.decision,
+            decision.decided_at,
+        )
+        groups.setdefault(key, []).append(decision)
+    return list(groups.values())
+
+
 def get_decision(store: Store, decision_id: int) -> Decision:
     """One hit decision by id (:class:`NotFoundError`)."""
     with store.session() as session:

@@ -9,7 +9,6 @@ bad: a half-screened customer file is worse than none, because it looks complete
 from __future__ import annotations
 
 import csv
-import io
 import json
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -148,35 +147,43 @@ def parse_countries(value: str | None) -> tuple[str, ...]:
 
 
 def _rows_from_csv(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
-    raw = path.read_bytes()
+    """Rows of a CSV file, read as they are consumed (never the whole file at once). The delimiter is
+    sniffed from the start of the file (``,`` ``;`` tab ``|``); quoting is RFC 4180's (a ``"`` inside a
+    quoted field is written ``""``), never guessed: a sample without such a field would otherwise make
+    the sniffer turn doubled quotes off and split a valid field."""
     try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = line_of(raw, exc.start)
+        with path.open(encoding="utf-8-sig", newline="") as handle:
+            sample = handle.read(4096)
+        try:
+            delimiter = csv.Sniffer().sniff(sample, delimiters=",;\t|").delimiter
+        except csv.Error:
+            delimiter = ","
+        with path.open(encoding="utf-8-sig", newline="") as handle:
+            reader = csv.reader(handle, csv.excel, delimiter=delimiter)
+            header = next(reader, None)
+            if header is None:
+                raise InputError("the file is empty", file=str(path))
+            names = [h.strip() for h in header]
+            for number, values in enumerate(reader, start=2):  # the row as a spreadsheet shows it
+                if not any(v.strip() for v in values):
+                    continue
+                if len(values) > len(names):
+                    raise InputError(
+                        f"{len(values)} values but the header has {len(names)} columns",
+                        file=str(path),
+                        row=number,
+                    )
+                yield number, dict(zip(names, values, strict=False))
+    except UnicodeDecodeError:
+        raw = path.read_bytes()  # only now: to name the line
+        try:
+            raw.decode("utf-8-sig")
+            line = None
+        except UnicodeDecodeError as exc:
+            line = line_of(raw, exc.start)
         raise InputError(
             "not UTF-8 text (save the file as CSV UTF-8)", file=str(path), row=line
         ) from None
-    try:
-        dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(
-            text[:4096], delimiters=",;\t|"
-        )
-    except csv.Error:
-        dialect = csv.excel
-    reader = csv.reader(io.StringIO(text), dialect)
-    header = next(reader, None)
-    if header is None:
-        raise InputError("the file is empty", file=str(path))
-    names = [h.strip() for h in header]
-    for number, values in enumerate(reader, start=2):
-        if not any(v.strip() for v in values):
-            continue
-        if len(values) > len(names):
-            raise InputError(
-                f"{len(values)} values but the header has {len(names)} columns",
-                file=str(path),
-                row=number,
-            )
-        yield number, dict(zip(names, values, strict=False))
 
 
 def _rows_from_xlsx(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
@@ -219,9 +226,15 @@ def read_parties(path: Path, columns: Mapping[str, str] | None = None) -> list[P
     Refuses the whole file on the first bad row (missing name, unknown schema or country, malformed date,
     duplicate id), naming file, row and field.
     """
+    return list(iter_parties(path, columns))
+
+
+def iter_parties(path: Path, columns: Mapping[str, str] | None = None) -> Iterator[PartyRow]:
+    """:func:`read_parties` one row at a time (the file is read as it is consumed, never held): the
+    same checks, raised when the bad row is reached. Read a file through once to validate it before
+    acting on any row (``screen-file`` does)."""
     mapping = {field: field for field in QUERY_FIELDS}
     mapping.update(columns or {})
-    parties: list[PartyRow] = []
     seen: dict[str, int] = {}
     header_checked = False
     for number, row in read_rows(path):
@@ -247,10 +260,9 @@ def read_parties(path: Path, columns: Mapping[str, str] | None = None) -> list[P
                 field="id",
             )
         seen[party.id] = number
-        parties.append(party)
+        yield party
     if not header_checked:
         raise InputError("the file has a header but no rows", file=str(path))
-    return parties
 
 
 def _party(number: int, row: Mapping[str, str], mapping: Mapping[str, str]) -> PartyRow:
@@ -308,6 +320,18 @@ def write_table(path: Path, columns: Sequence[str], rows: Iterable[Mapping[str, 
 
     materialised = materialise()
     tmp = path.with_name(f".{path.name}.tmp")
+    try:
+        _write(tmp, suffix, columns, materialised)
+    except BaseException:
+        tmp.unlink(missing_ok=True)  # rows come from a generator that may fail: leave no half file
+        raise
+    tmp.replace(path)
+    return count
+
+
+def _write(
+    tmp: Path, suffix: str, columns: Sequence[str], materialised: Iterator[dict[str, Any]]
+) -> None:
     if suffix == ".csv":
         with tmp.open("w", newline="", encoding="utf-8") as handle:
             writer = csv.DictWriter(handle, fieldnames=list(columns))
@@ -325,5 +349,3 @@ def write_table(path: Path, columns: Sequence[str], rows: Iterable[Mapping[str, 
         for row in materialised:
             sheet.append(["" if row[c] is None else row[c] for c in columns])
         workbook.save(tmp)
-    tmp.replace(path)
-    return count

@@ -62,7 +62,9 @@ from aktsam.screening.scoring import (
 )
 from aktsam.screening.vocabulary import GenericToken, Vocabulary, load_generic_tokens
 
-_QUERY_CACHE_SIZE = 100_000
+#: Prepared query names kept per index (and query forms per process): bounded so that screening a file of
+#: millions of names keeps memory flat; a name repeated within this many keeps its preparation.
+_QUERY_CACHE_SIZE = 20_000
 
 #: Queries whose candidates :func:`match_many` retrieves together: large enough to spread numpy's fixed
 #: cost, small enough to keep the arrays in cache (256 to 1024 measured alike).

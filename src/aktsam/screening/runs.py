@@ -67,7 +67,8 @@ def record_run(
     hits: Iterable[HitRecord],
     query_count: int | None = None,
 ) -> int:
-    """Store a run and all its hits in one transaction; returns the run id.
+    """Store a run and all its hits in one transaction; returns the run id. ``hits`` is consumed
+    once, in batches: a generator keeps memory flat however many hits a run has.
 
     ``query_count`` is the number of parties screened; it defaults to the number of distinct query
     ids among the hits, which undercounts parties without hits, so callers screening a file should
@@ -79,35 +80,7 @@ def record_run(
             raise InputError(f"{name} is required and must not be empty", field=name)
     declared = [int(i) for i in snapshot_ids]
     allowed = set(declared)
-    rows: list[dict[str, Any]] = []
-    queries: set[str] = set()
-    for index, hit in enumerate(hits):
-        if hit.snapshot_id not in allowed:
-            raise InputError(
-                f"hit {index} ({hit.entity_id}) refers to snapshot {hit.snapshot_id}, "
-                f"not one of the run's snapshots {declared}",
-                field="snapshot_id",
-            )
-        if not math.isfinite(hit.score):
-            raise InputError(f"hit {index} ({hit.entity_id}) has score {hit.score}", field="score")
-        queries.add(hit.query_id)
-        rows.append(
-            {
-                "query_id": hit.query_id,
-                "query_name": hit.query_name,
-                "entity_id": hit.entity_id,
-                "snapshot_id": hit.snapshot_id,
-                "score": float(hit.score),
-                "matched_name": hit.matched_name,
-                "explanation": dict(hit.explanation),
-                "status": hit.status,
-            }
-        )
-    if query_count is not None and query_count < len(queries):
-        raise InputError(
-            f"query_count {query_count} is less than the {len(queries)} queries with hits",
-            field="query_count",
-        )
+    # streamed: the hits are read and inserted in batches inside one transaction, never all held
     with store.session() as session:
         existing = set(
             session.scalars(sa.select(SnapshotRow.id).where(SnapshotRow.id.in_(declared)))
@@ -121,15 +94,52 @@ def record_run(
             kind=kind,
             params=dict(params),
             snapshot_ids=declared,
-            query_count=len(queries) if query_count is None else query_count,
-            hit_count=len(rows),
+            query_count=0,
+            hit_count=0,
         )
         session.add(run)
         session.flush()
-        for row in rows:
-            row["run_id"] = run.id
-        for start in range(0, len(rows), BATCH_SIZE):
-            session.execute(sa.insert(ScreeningHitRow), rows[start : start + BATCH_SIZE])
+        queries: set[str] = set()
+        batch: list[dict[str, Any]] = []
+        count = 0
+        for index, hit in enumerate(hits):
+            if hit.snapshot_id not in allowed:
+                raise InputError(
+                    f"hit {index} ({hit.entity_id}) refers to snapshot {hit.snapshot_id}, "
+                    f"not one of the run's snapshots {declared}",
+                    field="snapshot_id",
+                )
+            if not math.isfinite(hit.score):
+                raise InputError(
+                    f"hit {index} ({hit.entity_id}) has score {hit.score}", field="score"
+                )
+            queries.add(hit.query_id)
+            batch.append(
+                {
+                    "run_id": run.id,
+                    "query_id": hit.query_id,
+                    "query_name": hit.query_name,
+                    "entity_id": hit.entity_id,
+                    "snapshot_id": hit.snapshot_id,
+                    "score": float(hit.score),
+                    "matched_name": hit.matched_name,
+                    "explanation": dict(hit.explanation),
+                    "status": hit.status,
+                }
+            )
+            count += 1
+            if len(batch) >= BATCH_SIZE:
+                session.execute(sa.insert(ScreeningHitRow), batch)
+                batch = []
+        if batch:
+            session.execute(sa.insert(ScreeningHitRow), batch)
+        if query_count is not None and query_count < len(queries):
+            raise InputError(
+                f"query_count {query_count} is less than the {len(queries)} queries with hits",
+                field="query_count",
+            )
+        run.query_count = len(queries) if query_count is None else query_count
+        run.hit_count = count
         return run.id
 
 

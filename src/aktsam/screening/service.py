@@ -25,11 +25,14 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-from collections.abc import Callable, Collection, Mapping, Sequence
+import pickle
+import tempfile
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
+from itertools import islice
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from aktsam.errors import InputError
 from aktsam.lists.bundled import ensure_bundled
@@ -181,6 +184,26 @@ class ScreeningRun:
 
     def data_as_of(self) -> str:
         """ "list data as of …": each list with its publication date (or import date when the file has none)."""
+        return data_as_of(self.snapshots)
+
+
+@dataclass(slots=True)
+class StreamedRun:
+    """A screening run produced batch by batch (:meth:`Screener.stream_parties`): ``results`` yields
+    each party's result once; the counts grow as it is consumed, and ``run_id`` is set once the last
+    result was read and the run recorded."""
+
+    results: Iterator[PartyResult]
+    snapshots: list[Snapshot]
+    threshold: float
+    lists: tuple[str, ...]
+    stale_lists: list[StaleList]
+    run_id: int | None = None
+    parties: int = 0
+    with_open_hits: int = 0
+    hits: int = 0
+
+    def data_as_of(self) -> str:
         return data_as_of(self.snapshots)
 
 
@@ -436,21 +459,7 @@ class Screener:
             snapshot_ids=[s.id for s in snaps],
             actor=actor or default_actor(),
             query_count=len(groups),
-            hits=(
-                HitRecord(
-                    query_id=r.party_id,
-                    # the form that matched, when a party was screened under several
-                    query_name=(h.hit.explanation.query_name if many[r.party_id] else r.query.name),
-                    entity_id=h.entity_id,
-                    snapshot_id=h.snapshot_id,
-                    score=h.score,
-                    matched_name=h.hit.matched_name,
-                    explanation=h.hit.explanation.to_dict(),
-                    status=h.status,
-                )
-                for r in results
-                for h in r.hits
-            ),
+            hits=(_record(r, h, many[r.party_id]) for r in results for h in r.hits),
         )
         return ScreeningRun(
             results=results,
@@ -460,6 +469,99 @@ class Screener:
             run_id=run_id,
             stale_lists=stale,
         )
+
+    def stream_parties(
+        self,
+        parties: Iterable[PartyRow],
+        *,
+        lists: Collection[str] | None = None,
+        threshold: float = DEFAULT_THRESHOLD,
+        limit: int = DEFAULT_LIMIT,
+        actor: str | None = None,
+        kind: str = "file",
+        progress: Callable[[int], None] | None = None,
+    ) -> StreamedRun:
+        """:meth:`screen_parties` for inputs of any size: parties are read, matched, reviewed and
+        handed on ``BATCH`` at a time, so memory does not grow with the input. The hits of the run are
+        spooled to a temporary file as they come and recorded in one transaction once the last party
+        is done (before the last result is returned): a run is recorded whole or not at all."""
+        if not 0.0 < threshold <= 1.0:
+            raise InputError(f"threshold must be in (0, 1], got {threshold}", field="threshold")
+        sources = self._check_lists(lists)
+        snaps = [s for s in self.snapshots if s.source in sources]
+        run = StreamedRun(
+            results=iter(()),
+            snapshots=snaps,
+            threshold=threshold,
+            lists=sources,
+            stale_lists=staleness_warnings(self.store, sources=sources),
+        )
+        run.results = self._stream(parties, run, limit, actor or default_actor(), kind, progress)
+        return run
+
+    def _stream(
+        self,
+        parties: Iterable[PartyRow],
+        run: StreamedRun,
+        limit: int,
+        actor: str,
+        kind: str,
+        progress: Callable[[int], None] | None,
+    ) -> Iterator[PartyResult]:
+        index = self.index()
+        fetch = limit * DESIGNATION_HEADROOM
+        # the last result is held back until the run is recorded: a consumer that read every result
+        # knows the run is on record
+        pending: PartyResult | None = None
+        with tempfile.TemporaryFile(prefix="aktsam-run-") as spool:
+            iterator = iter(parties)
+            while chunk := list(islice(iterator, BATCH)):
+                queries = [
+                    Query(p.name, p.schema, p.countries, p.birth_date, id=p.id) for p in chunk
+                ]
+                matched = match_many(
+                    index, queries, threshold=run.threshold, limit=fetch, sources=run.lists
+                )
+                decisions = decisions_for(self.store, [p.id for p in chunk])
+                results = [
+                    self._review(
+                        party.id,
+                        query,
+                        first_designations(index, hits, limit),
+                        decisions,
+                        run.lists,
+                    )
+                    for party, query, hits in zip(chunk, queries, matched, strict=True)
+                ]
+                records = [_record(r, h, False) for r in results for h in r.hits]
+                pickle.dump(records, spool, protocol=pickle.HIGHEST_PROTOCOL)
+                run.parties += len(chunk)
+                run.hits += len(records)
+                run.with_open_hits += sum(1 for r in results if r.open_hits)
+                if progress:
+                    progress(run.parties)
+                if pending is not None:
+                    yield pending
+                yield from results[:-1]
+                pending = results[-1]
+            spool.seek(0)
+            run.run_id = record_run(
+                self.store,
+                kind=kind,
+                params={
+                    "threshold": run.threshold,
+                    "limit": limit,
+                    "lists": list(run.lists),
+                    "parties": run.parties,
+                    "streamed": True,
+                },
+                snapshot_ids=[s.id for s in run.snapshots],
+                actor=actor,
+                query_count=run.parties,
+                hits=_unspool(spool),
+            )
+        if pending is not None:
+            yield pending
 
     def _review(
         self,
@@ -546,6 +648,29 @@ class Screener:
                 field="entity",
             )
         return (entity_id, snap.id, content)
+
+
+def _record(result: PartyResult, hit: ScreenedHit, many: bool) -> HitRecord:
+    """The run record of one hit (the form that matched, when a party was screened under several)."""
+    return HitRecord(
+        query_id=result.party_id,
+        query_name=hit.hit.explanation.query_name if many else result.query.name,
+        entity_id=hit.entity_id,
+        snapshot_id=hit.snapshot_id,
+        score=hit.score,
+        matched_name=hit.hit.matched_name,
+        explanation=hit.hit.explanation.to_dict(),
+        status=hit.status,
+    )
+
+
+def _unspool(spool: IO[bytes]) -> Iterator[HitRecord]:
+    while True:
+        try:
+            batch: list[HitRecord] = pickle.load(spool)
+        except EOFError:
+            return
+        yield from batch
 
 
 def best_per_entity(groups: Sequence[Sequence[Hit]]) -> list[Hit]:

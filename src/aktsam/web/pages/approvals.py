@@ -28,7 +28,7 @@ def routers() -> list[APIRouter]:
             request,
             "approvals.html.j2",
             {
-                "hit_decisions": hits.pending_decisions(store),
+                "hit_requests": hits.pending_requests(store),
                 "dd_decisions": dd.all_decisions(store, status=dd.PENDING),
                 **notice(request),
             },
