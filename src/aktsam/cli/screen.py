@@ -324,7 +324,7 @@ def screen_file(
         with progress:
             task = progress.add_task("screening", total=total)
             run = screener.stream_parties(
-                iter_parties(input_path, columns),
+                iter_parties(input_path, columns, check_duplicates=False),  # checked above
                 lists=_lists(lists),
                 threshold=threshold,
                 limit=limit,

@@ -9,6 +9,7 @@ bad: a half-screened customer file is worse than none, because it looks complete
 from __future__ import annotations
 
 import csv
+import hashlib
 import json
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -229,13 +230,19 @@ def read_parties(path: Path, columns: Mapping[str, str] | None = None) -> list[P
     return list(iter_parties(path, columns))
 
 
-def iter_parties(path: Path, columns: Mapping[str, str] | None = None) -> Iterator[PartyRow]:
+def iter_parties(
+    path: Path, columns: Mapping[str, str] | None = None, *, check_duplicates: bool = True
+) -> Iterator[PartyRow]:
     """:func:`read_parties` one row at a time (the file is read as it is consumed, never held): the
     same checks, raised when the bad row is reached. Read a file through once to validate it before
-    acting on any row (``screen-file`` does)."""
+    acting on any row (``screen-file`` does); a second pass over a file so checked may leave out the
+    duplicate-id check (``check_duplicates=False``), the one check whose memory grows with the file.
+
+    Ids seen are kept as 64-bit digests (a set of ints, not of the ids); a repeated digest is confirmed,
+    and the first row with that id found, by reading the file again up to that row."""
     mapping = {field: field for field in QUERY_FIELDS}
     mapping.update(columns or {})
-    seen: dict[str, int] = {}
+    seen: set[int] = set()
     header_checked = False
     for number, row in read_rows(path):
         if not header_checked:
@@ -252,17 +259,35 @@ def iter_parties(path: Path, columns: Mapping[str, str] | None = None) -> Iterat
             party = _party(number, row, mapping)
         except InputError as exc:
             raise InputError(exc.message, file=str(path), row=number, field=exc.field) from None
-        if party.id in seen:
-            raise InputError(
-                f"id {party.id!r} already used on row {seen[party.id]}",
-                file=str(path),
-                row=number,
-                field="id",
-            )
-        seen[party.id] = number
+        if check_duplicates:
+            digest = _digest(party.id)
+            if digest in seen:
+                first = _first_row(path, mapping, party.id, number)
+                if first is not None:
+                    raise InputError(
+                        f"id {party.id!r} already used on row {first}",
+                        file=str(path),
+                        row=number,
+                        field="id",
+                    )
+            seen.add(digest)
         yield party
     if not header_checked:
         raise InputError("the file has a header but no rows", file=str(path))
+
+
+def _digest(value: str) -> int:
+    return int.from_bytes(hashlib.blake2b(value.encode("utf-8"), digest_size=8).digest(), "big")
+
+
+def _first_row(path: Path, mapping: Mapping[str, str], party_id: str, before: int) -> int | None:
+    """The first row before ``before`` whose id is ``party_id`` (None: the digests only collided)."""
+    for number, row in read_rows(path):
+        if number >= before:
+            return None
+        if (row.get(mapping["id"]) or "").strip() == party_id:
+            return number
+    return None
 
 
 def _party(number: int, row: Mapping[str, str], mapping: Mapping[str, str]) -> PartyRow:
