@@ -423,3 +423,14 @@ def test_public_body_words_and_uyghur_spellings(csl: MatchIndex) -> None:
         match(csl, Query("Public Security Department of Xinjiang Uyghur")), "us-csl:29159"
     )
     assert score is not None and score >= 0.9
+
+
+@pytest.mark.parametrize("schema", [Schema.ORGANIZATION, Schema.UNKNOWN])
+def test_a_listed_company_of_either_kind_has_its_seat_forgiven(schema: Schema) -> None:
+    # the index gave seats to entries of unstated kind only, not to organisations: compare did both
+    entity = ListedEntity(
+        source="x", source_id="1", schema=schema,
+        names=[Name("Beijing Sensetime Technology Development Co., Ltd.", NameKind.PRIMARY)],
+    )  # fmt: skip
+    [hit] = match(MatchIndex.build([entity]), Query("SenseTime"), threshold=0.5)
+    assert "seat_missing" in [a.feature for a in hit.explanation.adjustments]

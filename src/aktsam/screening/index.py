@@ -59,10 +59,9 @@ from aktsam.screening.scoring import (
     NO_LETTERS,
     PreparedForm,
     is_initial,
+    listed_bits,
     listed_weights,
     min_evidence,
-    patronymic_bits,
-    seat_bits,
 )
 from aktsam.screening.vocabulary import (
     GenericToken,
@@ -396,12 +395,7 @@ class MatchIndex:
             tw = listed_weights(tids, letters, vocab)
             total = sum(tw)
             person = entity.schema is Schema.PERSON
-            patronymics = 0 if entity.schema in _OBJECT_SCHEMAS else patronymic_bits(form.tokens)
-            seats = (
-                0
-                if person or entity.schema in _OBJECT_SCHEMAS
-                else seat_bits(form.tokens, form.legal_forms)
-            )
+            patronymics, seats = listed_bits(form.tokens, form.legal_forms, entity.schema)
             # the smallest listed total: every patronymic and seat unmatched (the candidate bound
             # divides by it)
             total_min = total - sum(

@@ -54,11 +54,10 @@ from aktsam.screening.scoring import (
     PreparedForm,
     explain_name,
     is_initial,
+    listed_bits,
     listed_weights,
     name_score,
-    patronymic_bits,
     prepare_form,
-    seat_bits,
 )
 from aktsam.screening.vocabulary import GenericToken, Vocabulary, load_generic_tokens
 
@@ -456,10 +455,6 @@ def _generic_tokens() -> dict[str, GenericToken]:
     return load_generic_tokens()
 
 
-_OBJECTS = frozenset({Schema.VESSEL, Schema.AIRCRAFT})
-_NOT_COMPANIES = _OBJECTS | {Schema.PERSON}
-
-
 @lru_cache(maxsize=1)
 def _alias_table() -> AliasTable:
     return AliasTable.default()
@@ -502,9 +497,7 @@ def compare(name1: str, name2: str, schema: Schema | None = None) -> Comparison:
             else:
                 letters = INITIALS if person else NAME_LETTERS
             total = sum(listed_weights(tids, letters, vocab))
-            # as the index: patronymics of any name but an object's, seats of a company's
-            patronymics = 0 if schema in _OBJECTS else patronymic_bits(listed.tokens)
-            seats = 0 if schema in _NOT_COMPANIES else seat_bits(listed.tokens, listed.legal_forms)
+            patronymics, seats = listed_bits(listed.tokens, listed.legal_forms, schema)
             info = ListedNameInfo(
                 named.value, named.kind, named.lang, named.source, listed.legal_forms
             )

@@ -23,7 +23,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from aktsam.lists.model import NameKind
+from aktsam.lists.model import NameKind, Schema
 from aktsam.screening import weights as W
 from aktsam.screening.chinese import NOTE_PERSON, NOTE_PERSON_SYLLABLES, NOTE_SYLLABLES
 from aktsam.screening.datatables import load_table
@@ -245,6 +245,18 @@ def place_bits(tokens: Sequence[str]) -> int:
     return bits
 
 
+def listed_bits(
+    tokens: Sequence[str], legal_forms: Sequence[str], schema: Schema | None
+) -> tuple[int, int]:
+    """(patronymic bits, seat bits) of a listed name, for the index and ``compare`` alike: patronymics
+    in a person's name or one of unstated kind (``None`` or ``UNKNOWN``), seats in an organisation's
+    or one of unstated kind."""
+    unstated = schema is None or schema is Schema.UNKNOWN
+    patronymics = patronymic_bits(tokens) if unstated or schema is Schema.PERSON else 0
+    seats = seat_bits(tokens, legal_forms) if unstated or schema is Schema.ORGANIZATION else 0
+    return patronymics, seats
+
+
 def seat_bits(tokens: Sequence[str], legal_forms: Sequence[str]) -> int:
     """Bit mask of a company name's seat: the place names it starts with ("Beijing" in "Beijing
     Sensetime Technology Development Co., Ltd."), when a word that is not a place follows them and
@@ -448,9 +460,7 @@ def _missing_patronymics(
     return sum(weights[j] * share for j in range(len(tids)) if missing >> j & 1)
 
 
-def _missing_seat(
-    seats: int, pf: PreparedForm, used_q: int, used_l: int, tids: Sequence[int], vocab: Vocabulary
-) -> int:
+def _missing_seat(seats: int, pf: PreparedForm, used_q: int, used_l: int) -> int:
     """The listed seat positions forgiven (``UNMATCHED_SEAT_FACTOR``): the unmatched ones, unless the
     query names a place of its own that it did not match (then the seats differ: 0)."""
     missing = seats & ~used_l
@@ -497,7 +507,7 @@ def name_score(
     if patronymics:
         listed_total -= _missing_patronymics(patronymics, used_l, tids, letters, vocab)
     if seats:
-        forgiven = _missing_seat(seats, pf, used_q, used_l, tids, vocab)
+        forgiven = _missing_seat(seats, pf, used_q, used_l)
         if forgiven:
             listed_total -= _missing_patronymics(
                 forgiven, 0, tids, letters, vocab, W.UNMATCHED_SEAT_FACTOR
@@ -580,7 +590,7 @@ def explain_name(
         )
         score = discounted
         listed_total -= missing
-    forgiven = _missing_seat(seats, pf, used_q_aligned, used_l, tids, vocab) if seats else 0
+    forgiven = _missing_seat(seats, pf, used_q_aligned, used_l) if seats else 0
     if forgiven:
         lightened = _missing_patronymics(forgiven, 0, tids, letters, vocab, W.UNMATCHED_SEAT_FACTOR)
         if listed_total - lightened > 0:
@@ -611,7 +621,10 @@ def explain_name(
         )
         score *= factor
     if not person and score > W.SHORT_QUERY_CAP and _short_listed(pf, tids, used_q, vocab):
-        detail = "one-word listed name of at most 3 letters (an acronym) and an unmatched distinctive query word"
+        detail = (
+            f"one-word listed name of at most {W.SHORT_LISTED_MAX_LENGTH} letters (an acronym) and an "
+            "unmatched distinctive query word"
+        )
         adjustments.append(Adjustment("short_listed_name", W.SHORT_QUERY_CAP - score, detail))
         score = W.SHORT_QUERY_CAP
     evidence = min_evidence(bool(person))
