@@ -57,7 +57,7 @@ def test_explicit_links_make_one_designation(index: MatchIndex) -> None:
 
 def test_hits_group_in_the_order_of_their_best(index: MatchIndex) -> None:
     hits = [_Hit(UK.id), _Hit(OTHER.id), _Hit(UN.id)]
-    assert group_hits(index, hits) == [[hits[0], hits[2]], [hits[1]]]
+    assert group_hits(index, hits) == [("eu-fsf:17", [hits[0], hits[2]]), (OTHER.id, [hits[1]])]
     assert first_designations(index, hits, 1) == [hits[0], hits[2]]
     assert first_designations(index, hits, 2) == hits
 

@@ -22,7 +22,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Literal, cast
+from typing import Any, Literal, cast
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -208,6 +208,10 @@ def _record_one(
     return _decision(row)
 
 
+#: what the decisions recorded together by :func:`record_decisions` share: one request
+_REQUEST_FIELDS: tuple[str, ...] = ("party_id", "actor", "reason", "decision", "decided_at")
+
+
 def approve_hit_decision(store: Store, decision_id: int, *, approver: str) -> Decision:
     """Approve a ``pending-approval`` hit decision (four eyes: ``approver`` is not its author), with
     the pending decisions recorded with it on the same designation's other entries
@@ -237,12 +241,8 @@ def approve_hit_decision(store: Store, decision_id: int, *, approver: str) -> De
         siblings = session.scalars(
             sa.select(HitDecisionRow)
             .where(
-                HitDecisionRow.party_id == row.party_id,
                 HitDecisionRow.status == PENDING,
-                HitDecisionRow.actor == row.actor,
-                HitDecisionRow.reason == row.reason,
-                HitDecisionRow.decision == row.decision,
-                HitDecisionRow.decided_at == row.decided_at,
+                *(getattr(HitDecisionRow, f) == getattr(row, f) for f in _REQUEST_FIELDS),
             )
             .order_by(HitDecisionRow.id)
         ).all()
@@ -291,15 +291,9 @@ def pending_decisions(store: Store) -> list[Decision]:
 def pending_requests(store: Store) -> list[list[Decision]]:
     """:func:`pending_decisions` grouped into requests: the decisions recorded together on the entries
     of one designation (:func:`record_decisions`) are one request, approved as one."""
-    groups: dict[tuple[str, str, str, str, dt.datetime], list[Decision]] = {}
+    groups: dict[tuple[Any, ...], list[Decision]] = {}
     for decision in pending_decisions(store):
-        key = (
-            decision.party_id,
-            decision.actor,
-            decision.reason,
-            decision.decision,
-            decision.decided_at,
-        )
+        key = tuple(getattr(decision, f) for f in _REQUEST_FIELDS)
         groups.setdefault(key, []).append(decision)
     return list(groups.values())
 

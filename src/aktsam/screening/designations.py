@@ -13,9 +13,10 @@ Only explicit links merge. Two entries that merely share a name stay apart.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Protocol, TypeVar
+from operator import attrgetter
+from typing import Any, TypeVar
 
 from aktsam.screening.index import MatchIndex
 
@@ -44,12 +45,9 @@ class Listing:
         }
 
 
-class _HasEntity(Protocol):
-    @property
-    def entity_id(self) -> str: ...
+H = TypeVar("H")
 
-
-H = TypeVar("H", bound=_HasEntity)
+_entity_id: Callable[[Any], str] = attrgetter("entity_id")
 
 
 def designation_key(index: MatchIndex, entity_id: str) -> str:
@@ -83,13 +81,15 @@ def listings(
     )
 
 
-def group_hits(index: MatchIndex, hits: Iterable[H]) -> list[list[H]]:
-    """``hits`` (best first) grouped by designation: groups in the order of their best hit, each group
-    best first."""
+def group_hits(
+    index: MatchIndex, hits: Iterable[H], entity_of: Callable[[H], str] = _entity_id
+) -> list[tuple[str, list[H]]]:
+    """``hits`` (best first) grouped by designation: (designation key, its hits best first), in the
+    order of each group's best hit. ``entity_of`` gives a hit's entity id (default: ``.entity_id``)."""
     groups: dict[str, list[H]] = {}
     for hit in hits:
-        groups.setdefault(designation_key(index, hit.entity_id), []).append(hit)
-    return list(groups.values())
+        groups.setdefault(designation_key(index, entity_of(hit)), []).append(hit)
+    return list(groups.items())
 
 
 def first_designations(index: MatchIndex, hits: Sequence[H], limit: int) -> list[H]:
@@ -98,7 +98,7 @@ def first_designations(index: MatchIndex, hits: Sequence[H], limit: int) -> list
     kept: set[str] = set()
     out: list[H] = []
     for hit in hits:
-        key = designation_key(index, hit.entity_id)
+        key = designation_key(index, _entity_id(hit))
         if key not in kept:
             if len(kept) >= limit:
                 continue

@@ -48,7 +48,6 @@ from aktsam.screening.decisions import (
 )
 from aktsam.screening.designations import (
     Listing,
-    designation_key,
     first_designations,
     group_hits,
     listings,
@@ -594,12 +593,8 @@ class Screener:
             )
         index = self.index()
         designations = [
-            DesignationHit(
-                designation_key(index, group[0].entity_id),
-                tuple(group),
-                listings(index, group[0].entity_id, sources),
-            )
-            for group in group_hits(index, reviewed)
+            DesignationHit(key, tuple(group), listings(index, group[0].entity_id, sources))
+            for key, group in group_hits(index, reviewed)
         ]
         return PartyResult(party_id=party_id, query=query, hits=reviewed, designations=designations)
 
@@ -615,39 +610,35 @@ class Screener:
         and the UK and EU entries implementing it), each against its own content. Returns the
         decision on ``entity_id``.
         """
-        entries = [self._entry(entity_id, required=True)]
-        for listing in listings(self.index(), entity_id):
-            if listing.entity_id != entity_id and listing.source in self._current_sources():
-                entry = self._entry(listing.entity_id, required=False)
-                if entry is not None:
-                    entries.append(entry)
+        entry = self._entry(entity_id)
+        if entry is None:
+            snap = self._snapshot_for(entity_id.split(":", 1)[0])
+            raise InputError(
+                f"{entity_id} is not in the current {snap.source} snapshot ({snap.label})",
+                field="entity",
+            )
+        current = {s.source for s in self.snapshots}
+        others = (
+            self._entry(x.entity_id)
+            for x in listings(self.index(), entity_id, current)
+            if x.entity_id != entity_id
+        )
         recorded = record_decisions(
             self.store,
             party_id=party_id,
-            entries=[e for e in entries if e is not None],  # the first is required: never None
+            entries=[entry, *(e for e in others if e is not None)],
             decision=decision,
             reason=reason,
             actor=actor or default_actor(),
         )
         return recorded[0]
 
-    def _current_sources(self) -> set[str]:
-        return {s.source for s in self.snapshots}
-
-    def _entry(self, entity_id: str, *, required: bool) -> tuple[str, int, str] | None:
-        """(entity id, current snapshot id, content hash), or None (an error when ``required``)
-        when the entity is not in its list's current snapshot."""
-        source = entity_id.split(":", 1)[0]
-        snap = self._snapshot_for(source)
+    def _entry(self, entity_id: str) -> tuple[str, int, str] | None:
+        """(entity id, current snapshot id, content hash), or None when the entity is not in its
+        list's current snapshot."""
+        snap = self._snapshot_for(entity_id.split(":", 1)[0])
         content = self._content_hash(snap.id, entity_id)
-        if not content:
-            if not required:
-                return None
-            raise InputError(
-                f"{entity_id} is not in the current {source} snapshot ({snap.label})",
-                field="entity",
-            )
-        return (entity_id, snap.id, content)
+        return (entity_id, snap.id, content) if content else None
 
 
 def _record(result: PartyResult, hit: ScreenedHit, many: bool) -> HitRecord:

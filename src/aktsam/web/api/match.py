@@ -29,7 +29,6 @@ from aktsam.screening import matcher
 from aktsam.screening.decisions import HIT_STATUSES
 from aktsam.screening.designations import (
     Listing,
-    designation_key,
     first_designations,
     group_hits,
     listings,
@@ -626,11 +625,11 @@ def search_entities(
             by_source[group[0].source],
             DEFAULT_THRESHOLD,
             "open",
-            key=designation_key(index, group[0].entity_id),
+            key=key,
             entries=[(h.entity_id, h.score, "open") for h in group],
             listings=listings(index, group[0].entity_id, sources),
         )
-        for group in group_hits(index, hits)
+        for key, group in group_hits(index, hits)
     ]
     return SearchResponse(
         limit=limit, total=TotalSpec(value=len(results), relation="eq"), results=results

@@ -12,7 +12,6 @@ the party's history.
 from __future__ import annotations
 
 import tempfile
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -26,7 +25,7 @@ from aktsam.lists.snapshots import get_snapshot
 from aktsam.lists.sources import load_sources
 from aktsam.lists.staleness import stale_lists
 from aktsam.screening.decisions import Decision, decisions_for, list_decisions, review_hit
-from aktsam.screening.designations import designation_key, group_hits
+from aktsam.screening.designations import group_hits
 from aktsam.screening.files import read_parties
 from aktsam.screening.index import MatchIndex
 from aktsam.screening.runs import get_run
@@ -173,22 +172,13 @@ def _by_designation(index: MatchIndex, hits: list[dict[str, Any]]) -> list[dict[
     names the designation's first (``same_as``): one designation, several lists
     (:mod:`aktsam.screening.designations`). Each entry keeps its own review: decisions are per entry."""
     out: list[dict[str, Any]] = []
-    for group in group_hits(index, [_Entry(h) for h in hits]):
-        lead = group[0].hit
-        for entry in group:
-            entry.hit["designation"] = designation_key(index, lead["entity_id"])
-            entry.hit["same_as"] = None if entry.hit is lead else lead["n"]
-            out.append(entry.hit)
+    for key, group in group_hits(index, hits, lambda hit: str(hit["entity_id"])):
+        lead = group[0]
+        for hit in group:
+            hit["designation"] = key
+            hit["same_as"] = None if hit is lead else lead["n"]
+            out.append(hit)
     return out
-
-
-@dataclass(frozen=True, slots=True)
-class _Entry:
-    hit: dict[str, Any]
-
-    @property
-    def entity_id(self) -> str:
-        return str(self.hit["entity_id"])
 
 
 def run_context(request: Request, run_id: int, *, user: User | None = None) -> dict[str, Any]:
