@@ -1111,6 +1111,7 @@ class Args:
     save: bool
     bundled: bool = False
     shipped_arabic_table: bool = False
+    dump: Path | None = None
     argv: list[str] = field(default_factory=list)
 
 
@@ -1141,6 +1142,12 @@ def parse_args(argv: Sequence[str] | None = None) -> Args:
         help="screen with aktsam's shipped Arabic word table, which was mined from these lists and "
         "leaks held-out answers (default: the table re-mined without the held-out entities)",
     )
+    parser.add_argument(
+        "--dump",
+        type=Path,
+        default=None,
+        help="write both systems' hits on the nomenklatura sample to this JSON-lines file",
+    )
     ns = parser.parse_args(argv)
     if ns.repeats < 3:
         parser.error("--repeats must be at least 3 (the median of >= 3 runs is reported)")
@@ -1159,8 +1166,38 @@ def parse_args(argv: Sequence[str] | None = None) -> Args:
         save=ns.save,
         bundled=ns.bundled,
         shipped_arabic_table=ns.shipped_arabic_table,
+        dump=ns.dump,
         argv=list(argv if argv is not None else sys.argv[1:]),
     )
+
+
+def dump_hits(
+    path: Path,
+    sample: Sequence[bq.BenchQuery],
+    ak_hits: Mapping[str, Sequence[tuple[str, float]]],
+    nk_hits: Mapping[str, Sequence[tuple[str, float]]],
+    captions: Mapping[str, str],
+) -> None:
+    """Both systems' hits on the nomenklatura sample, one JSON line per query (for diagnosis)."""
+    with open(path, "w", encoding="utf-8") as handle:
+        for q in sample:
+            row: dict[str, object] = {
+                "qid": q.qid,
+                "kind": q.kind,
+                "detail": q.detail,
+                "name": q.name,
+                "schema": q.schema.value if q.schema else None,
+                "targets": sorted(q.targets),
+                "accept": sorted(q.accept),
+                "ignore": sorted(q.ignore),
+            }
+            for label, hits in (("aktsam", ak_hits), ("logic_v2", nk_hits)):
+                row[label] = [
+                    [entity, round(score, 3), captions.get(entity, "")]
+                    for entity, score in hits.get(q.qid, ())
+                ]
+            handle.write(json.dumps(row, ensure_ascii=False) + "\n")
+    log(f"hits written to {path}")
 
 
 def log(message: str) -> None:
@@ -1277,6 +1314,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         names=names,
         seed=args.seed,
     )
+
+    if args.dump is not None:
+        dump_hits(args.dump, sample, ak.hits, nk.hits, captions)
 
     # ---- report -------------------------------------------------------------------------------
     today = dt.date.today().isoformat()

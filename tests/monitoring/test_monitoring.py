@@ -59,6 +59,7 @@ def test_first_run_is_full_then_idempotent(any_store: Store, home: Settings) -> 
     assert not any(a.party_id == "acme" for a in first.alerts)
     alert = next(a for a in first.alerts if a.entity_id == e1.id)
     assert alert.score is not None and alert.score >= 0.7 and alert.explanation
+    assert alert.explanation["designation"] == e1.id  # the UN entry is linked to no other here
     assert alert.snapshot_id in first.snapshot_ids and alert.status == "open"
     second = run_monitoring(any_store, home, actor="t", notify=False)
     assert second.mode == "delta" and second.alerts == []

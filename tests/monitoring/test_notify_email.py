@@ -6,7 +6,7 @@ from __future__ import annotations
 import dataclasses
 from pathlib import Path
 
-from aktsam.monitoring.notify import deliveries, notify_run, notify_test
+from aktsam.monitoring.notify import deliveries, digest, notify_run, notify_test
 from aktsam.settings import Settings
 from aktsam.store import Store, trail
 from tests.monitoring.receivers import FAST, LOOPBACK, free_port, make_cert, sample_run, smtp_server
@@ -143,3 +143,34 @@ def test_test_message(store: Store) -> None:
     assert delivery.status == "delivered" and delivery.run_id is None
     [message] = mailbox.messages()
     assert message["Subject"] == "aktsam: test notification"
+
+
+def test_the_digest_shows_one_designation_once(store: Store) -> None:
+    # the OFAC SDN entry and its CSL copy are one designation: the run alerts on each entry, the
+    # e-mail shows one line led by the better score, with the other under "also on"
+    run = sample_run(store, alerts=1)
+    [sdn] = run.alerts
+    sdn = dataclasses.replace(
+        sdn, list="ofac-sdn", entity_id="ofac-sdn:1", explanation={"designation": "ofac-sdn:1"}
+    )
+    csl = dataclasses.replace(
+        sdn, id=2, list="us-csl", entity_id="us-csl:abc", score=0.91, explanation=sdn.explanation
+    )
+    other = dataclasses.replace(
+        sdn, id=3, entity_id="ofac-sdn:2", score=0.8, explanation={"designation": "ofac-sdn:2"}
+    )
+    run = dataclasses.replace(run, alerts=[csl, sdn, other])
+    text = digest.email_text(store.settings, run)
+    assert "Alerts: 2 new hits (3 in all)" in text
+    assert text.count("* new-hit") == 2
+    assert (
+        "list ofac-sdn: HANGZHOU HIKVISION DIGITAL TECHNOLOGY CO., LTD. [ofac-sdn:1], score 0.93"
+        in text
+    )
+    assert (
+        "also on: us-csl HANGZHOU HIKVISION DIGITAL TECHNOLOGY CO., LTD. [us-csl:abc], score 0.91"
+        in text
+    )
+    assert digest.subject(run) == f"aktsam monitoring run {run.id}: 2 new hits"
+    html = digest.email_html(store.settings, run)
+    assert html.count("<td>new-hit</td>") == 2 and "[us-csl:abc], score 0.91" in html

@@ -21,7 +21,9 @@ DATA = resources.files("aktsam.screening").joinpath("data")
 TABLES = {
     "abbreviations.csv": ("abbr", "expansion"),
     "arabic_names.csv": ("arabic", "latin"),
+    "cyrillic_latin.csv": ("letter", "latin"),
     "ko_surnames.csv": ("surname", "latin"),
+    "romanisation.csv": ("spelling", "key", "letter", "systems"),
     "legal_forms.csv": ("alias", "code", "position"),
     "titles.csv": ("title",),
     "zh_surnames.csv": ("surname", "pinyin"),

@@ -13,7 +13,15 @@ from aktsam.lists.model import Identifier, ListedEntity, Name, NameKind, Schema
 from aktsam.lists.parsers import parse
 from aktsam.screening import weights as W
 from aktsam.screening.index import MatchIndex
-from aktsam.screening.matcher import Hit, Query, _prepared, _qualifiers, match, match_many
+from aktsam.screening.matcher import (
+    Hit,
+    Query,
+    _prepared,
+    _qualifiers,
+    compare,
+    match,
+    match_many,
+)
 from aktsam.screening.qualifiers import clip
 from aktsam.screening.scoring import name_score
 
@@ -434,3 +442,34 @@ def test_a_listed_company_of_either_kind_has_its_seat_forgiven(schema: Schema) -
     )  # fmt: skip
     [hit] = match(MatchIndex.build([entity]), Query("SenseTime"), threshold=0.5)
     assert "seat_missing" in [a.feature for a in hit.explanation.adjustments]
+
+
+def test_letters_joined_by_an_ampersand_meet_the_same_letters_joined_by_and() -> None:
+    # OFAC SDN writes one designation both ways; before, "I&S" became the word "is" and was read as a
+    # legal form, and the pair scored 0.01
+    result = compare(
+        "I AND S HOLDING COMPANY, S.A.", "I&S HOLDING COMPANY, S.A.", Schema.ORGANIZATION
+    )
+    assert result.score >= 0.95
+
+
+@pytest.mark.parametrize(
+    ("query", "listed", "schema"),
+    [
+        ("Viktor Vladimirovitj FILIPPOV", "Viktor Vladimirovich GULEVICH", Schema.PERSON),
+        ("Aleksandr Konstantinovitj AKIMOV", "Oleg Konstantinovich AKIMOV", Schema.PERSON),
+    ],
+)
+def test_names_that_each_keep_a_word_the_other_lacks_fall_below_the_threshold(
+    query: str, listed: str, schema: Schema
+) -> None:
+    result = compare(query, listed, schema)
+    assert result.score < 0.7
+    conflict = [a for a in result.explanation.adjustments if a.feature == "name_conflict"]
+    assert conflict and conflict[0].delta < 0
+
+
+def test_a_word_missing_on_one_side_only_is_no_conflict() -> None:
+    result = compare("Viktor FILIPPOV", "Viktor Vladimirovich FILIPPOV", Schema.PERSON)
+    assert "name_conflict" not in [a.feature for a in result.explanation.adjustments]
+    assert result.score >= 0.8

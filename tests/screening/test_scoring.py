@@ -30,6 +30,7 @@ from aktsam.screening.scoring import (
     distinctive_weights,
     explain_name,
     name_score,
+    patronymic_bits,
     place_tokens,
     prepare_form,
     seat_bits,
@@ -492,3 +493,10 @@ def test_person_names_are_exempt_from_the_unmatched_distinctive_rule() -> None:
     # an extra given or clan name in a person query is common; it costs only through query coverage
     _, features = _name_score("Hanwha Vision", "Vision", PERSON)
     assert "unmatched_distinctive" not in features
+
+
+def test_a_name_has_one_patronymic_even_when_its_surname_looks_like_one() -> None:
+    assert patronymic_bits(("viktor", "vladimirovich", "gulevich")) == 0b010
+    assert patronymic_bits(("gulevich", "viktor", "vladimirovich")) == 0b100
+    assert patronymic_bits(("sergei", "ivanovich", "petrov")) == 0b010
+    assert patronymic_bits(("sergei", "petrov")) == 0

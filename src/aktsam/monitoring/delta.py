@@ -15,7 +15,8 @@ screener would find for a changed entity is a candidate here:
 * a monitored token reaches a key token when the matcher would expand it to that token: the same token,
   a token within the allowed edits (:func:`aktsam.screening.weights.max_edits`, found by generating the
   key's one-edit variants and, for long keys, its two-character deletions, and probing the register's
-  distinct tokens), or the same Metaphone code (transliteration variants);
+  distinct tokens), the same Metaphone code (transliteration variants) or the same romanisation key
+  (:mod:`aktsam.screening.romanisation`);
 * a party's initial (a one-letter token) reaches every word of the name starting with its letter, at
   the matcher's initial similarity;
 * identifiers: a party sharing a normalised identifier with a changed entity is a candidate.
@@ -52,6 +53,7 @@ import sqlalchemy as sa
 from aktsam.lists.snapshots import Snapshot, entity_hashes
 from aktsam.screening import weights as W
 from aktsam.screening.index import MatchIndex, prefix_bounds
+from aktsam.screening.romanisation import romanisation_key
 from aktsam.screening.scoring import INITIALS, is_initial, listed_weights
 from aktsam.screening.vocabulary import deletions, phonetic_code, token_similarity
 from aktsam.store.db import Store
@@ -203,7 +205,8 @@ def _probes(tokens: Iterable[str], register: set[str]) -> dict[str, dict[str, fl
     """Reverse-index key -> the listed tokens it stands for (:func:`lookup_keys`), each with the most
     similarity the matcher can give the pair: 1 for the token itself, the matcher's own
     :func:`~aktsam.screening.vocabulary.token_similarity` for a register token, and the phonetic factor
-    (the most a Jaro-Winkler similarity can be scaled to) for a ``~`` Metaphone code."""
+    (the most a Jaro-Winkler similarity can be scaled to) for a ``~`` Metaphone code, the romanisation
+    similarity for a ``^`` romanisation key."""
     out: dict[str, dict[str, float]] = {}
     for token in tokens:
         for probe in lookup_keys({token}, register):
@@ -211,6 +214,8 @@ def _probes(tokens: Iterable[str], register: set[str]) -> dict[str, dict[str, fl
                 sim = 1.0
             elif probe.startswith("~"):
                 sim = W.PHONETIC_SIMILARITY_FACTOR
+            elif probe.startswith("^"):
+                sim = W.ROMANISATION_SIMILARITY
             else:
                 sim = token_similarity(probe, token)
                 if sim <= 0.0:
@@ -364,7 +369,8 @@ def edit_variants(token: str) -> set[str]:
 
 def lookup_keys(keys: set[str], register_tokens: set[str]) -> set[str]:
     """Reverse-index keys to look up for the changed entities' key tokens: the tokens themselves, the
-    register's tokens within the allowed edits of them, and their Metaphone codes."""
+    register's tokens within the allowed edits of them, their Metaphone codes and their romanisation
+    keys."""
     out: set[str] = set()
     for key in keys:
         if key.startswith("#"):
@@ -376,6 +382,9 @@ def lookup_keys(keys: set[str], register_tokens: set[str]) -> set[str]:
         code = phonetic_code(key)
         if code is not None:
             out.add("~" + code)
+        romanised = romanisation_key(key)
+        if romanised is not None:
+            out.add(("^" + romanised)[:100])
     return out
 
 
@@ -385,7 +394,7 @@ def register_tokens(store: Store) -> set[str]:
         return {
             t
             for t in session.scalars(sa.select(MonitorPostingRow.token).distinct())
-            if not t.startswith(("~", "#"))
+            if not t.startswith(("~", "^", "#"))
         }
 
 

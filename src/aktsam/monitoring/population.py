@@ -23,6 +23,7 @@ from aktsam.screening import weights as W
 from aktsam.screening.matcher import Query
 from aktsam.screening.names import name_forms
 from aktsam.screening.qualifiers import max_bonus, normalise_identifier
+from aktsam.screening.romanisation import romanisation_key
 from aktsam.screening.vocabulary import phonetic_code
 from aktsam.store.db import Store
 from aktsam.store.schema import PartyRow
@@ -110,7 +111,8 @@ class MonitoredParty:
         return max_bonus(self.countries, self.birth_date)
 
     def index_keys(self, forms: list[list[str]] | None = None) -> set[str]:
-        """The reverse-index keys: name tokens, ``~`` Metaphone codes, ``#`` identifiers."""
+        """The reverse-index keys: name tokens, ``~`` Metaphone codes, ``^`` romanisation keys, ``#``
+        identifiers."""
         out: set[str] = set()
         for tokens in self.forms() if forms is None else forms:
             for token in tokens:
@@ -118,6 +120,9 @@ class MonitoredParty:
                 code = phonetic_code(token)
                 if code is not None:
                     out.add("~" + code)
+                key = romanisation_key(token)
+                if key is not None:
+                    out.add(("^" + key)[:100])
         for value in self.identifiers:
             norm = normalise_identifier(value)
             if len(norm) >= W.IDENTIFIER_MIN_LENGTH:

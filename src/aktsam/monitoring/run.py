@@ -48,6 +48,7 @@ from aktsam.monitoring.population import (
 )
 from aktsam.monitoring.watch import file_digest, read_watched
 from aktsam.screening import weights as W
+from aktsam.screening.designations import designation_key
 from aktsam.screening.index import MatchIndex
 from aktsam.screening.matcher import Hit, _finish, _prepared, match_many
 from aktsam.screening.service import Screener, best_per_entity, matcher_signature
@@ -566,8 +567,16 @@ def _stale_alerts(
 
 
 def _hit_alert(
-    kind: str, match: _Match, party: str | None, origin: str | None, base_id: int | None
+    kind: str,
+    match: _Match,
+    party: str | None,
+    origin: str | None,
+    base_id: int | None,
+    designation: str,
 ) -> dict[str, Any]:
+    """A new-hit or changed-listing alert; its explanation names the entry's designation
+    (:func:`~aktsam.screening.designations.designation_key`), so that notifications show the entries
+    the lists link as one designation once."""
     hit = match.hit
     assert hit is not None
     verb = "now matches" if kind == "new-hit" else "matches a changed listing:"
@@ -583,7 +592,7 @@ def _hit_alert(
         "entity_hash": match.content_hash,
         "snapshot_id": match.snapshot_id,
         "score": match.score,
-        "explanation": hit.explanation.to_dict(),
+        "explanation": {**hit.explanation.to_dict(), "designation": designation},
         "message": f"{party or match.party_id} {verb} {hit.caption} ({match.entity_id}) on {match.source}, "
         f"score {match.score:.2f}",
     }
@@ -622,6 +631,7 @@ def _compare(
     parties: Mapping[str, MonitoredParty],
     names: Mapping[str, tuple[str, str]],
     base_id: int | None,
+    designation_of: Callable[[str], str],
 ) -> None:
     """Alerts and state changes for the (party, entity) pairs in ``scope``."""
     old_by = {(m.party_id, m.entity_id): m for m in old}
@@ -633,11 +643,27 @@ def _compare(
             before = old_by.get((party_id, entity_id))
             plan.upsert_matches.append(match)
             if before is None:
-                plan.alerts.append(_hit_alert("new-hit", match, party.name, party.origin, base_id))
+                plan.alerts.append(
+                    _hit_alert(
+                        "new-hit",
+                        match,
+                        party.name,
+                        party.origin,
+                        base_id,
+                        designation_of(entity_id),
+                    )
+                )
             elif before.content_hash != match.content_hash:
                 plan.close.append((party_id, entity_id, "superseded"))
                 plan.alerts.append(
-                    _hit_alert("changed-listing", match, party.name, party.origin, base_id)
+                    _hit_alert(
+                        "changed-listing",
+                        match,
+                        party.name,
+                        party.origin,
+                        base_id,
+                        designation_of(entity_id),
+                    )
                 )
     for (party_id, entity_id), before in old_by.items():
         if not scope(party_id, entity_id) and party_id not in removed_parties:
@@ -813,6 +839,7 @@ def _run(
             parties=parties,
             names=names,
             base_id=base_id,
+            designation_of=lambda entity_id: designation_key(index, entity_id),
         )
         plan.put_parties = screen
         plan.drop_parties = removed
@@ -895,6 +922,7 @@ def _run(
             parties=parties,
             names=names,
             base_id=base_id,
+            designation_of=lambda entity_id: designation_key(index, entity_id),
         )
         plan.put_parties = screen
         plan.drop_parties = removed
@@ -912,7 +940,7 @@ def _run(
     elif tokens is not None or plan.put_parties:
         merged = tokens if tokens is not None else _register_tokens(store, settings, base_id or 0)
         for p in plan.put_parties:
-            merged |= {k for k in p.index_keys() if not k.startswith(("~", "#"))}
+            merged |= {k for k in p.index_keys() if not k.startswith(("~", "^", "#"))}
         _save_tokens(settings, run.id, merged)
     return run
 

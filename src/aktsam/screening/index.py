@@ -70,7 +70,7 @@ from aktsam.screening.vocabulary import (
     load_generic_tokens,
 )
 
-FORMAT_VERSION = 3
+FORMAT_VERSION = 4
 _BUNDLE_CACHE_SIZE = 20_000
 _MAGIC = "aktsam-match-index"
 _KINDS: tuple[NameKind, ...] = tuple(NameKind)

@@ -3,11 +3,13 @@
 A name becomes lower-case ASCII tokens that compare across scripts and writing conventions:
 
 1. **Tokenise** (:func:`tokenize`): Unicode NFKC and case folding; ``&`` inside a word is dropped
-   (``AT&T`` -> ``att``); a full stop after a word of two or more letters separates (``Tech.Co`` ->
-   ``tech co``), while initials join (``S.A.`` -> ``sa``); apostrophes join (``O'Brien`` ->
-   ``obrien``, ``Int'l`` -> ``intl``); hyphens and other punctuation separate (``Al-Qaida`` -> ``al
-   qaida``). This is rigour's ``NAME`` tokenisation, so rigour's legal-form table matches our
-   tokens; pure ASCII takes an equivalent fast path that skips the Unicode machinery.
+   (``AT&T`` -> ``att``), except between two single letters, which stay apart as a name's other
+   spelling writes them (``I&S`` -> ``i s``, as ``I AND S``); a full stop after a word of two or
+   more letters separates (``Tech.Co`` -> ``tech co``), while initials join (``S.A.`` -> ``sa``);
+   apostrophes join (``O'Brien`` -> ``obrien``, ``Int'l`` -> ``intl``); hyphens and other
+   punctuation separate (``Al-Qaida`` -> ``al qaida``). This is rigour's ``NAME`` tokenisation, so
+   rigour's legal-form table matches our tokens; pure ASCII takes an equivalent fast path that skips
+   the Unicode machinery.
 2. **Organisations**: legal forms removed and recorded (:mod:`aktsam.screening.legal_forms`), tokens
    romanised (:mod:`aktsam.screening.translit`, Han by :mod:`aktsam.screening.chinese`),
    abbreviations expanded (``data/abbreviations.csv``: ``tech`` -> technology), and the connectors
@@ -57,6 +59,9 @@ NOTE_AS_PERSON = "read as a person name: legal forms and abbreviations kept"
 _ASCII_TOKEN = re.compile(r"[a-z0-9]+")
 _ASCII_DELETE = str.maketrans("", "", "$'.^`")  # what rigour's NAME tokenisation deletes in ASCII
 _AMP_IN_WORD = re.compile(r"(?<=\w)&(?=\w)")
+# between two single letters ("I&S"): the letters stay apart, as the lists' other spelling of such a
+# name writes them ("I AND S HOLDING COMPANY" beside "I&S HOLDING COMPANY", OFAC SDN)
+_AMP_LETTERS = re.compile(r"(?<=\b\w)&(?=\w\b)")
 _CONNECTORS = frozenset({"and", "the"})
 _INITIALS_LEN = 2
 # Kana: a Japanese name, never a Chinese person's.
@@ -112,7 +117,7 @@ def tokenize(text: str) -> tuple[str, ...]:
     Not cached itself: it runs once per name, inside the cached :func:`name_forms`.
     """
     if "&" in text:
-        text = _AMP_IN_WORD.sub("", text)
+        text = _AMP_IN_WORD.sub("", _AMP_LETTERS.sub(" ", text))
     if "." in text:
         text = _split_dots(text)
     if text.isascii():

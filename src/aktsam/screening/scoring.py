@@ -90,6 +90,9 @@ class PreparedForm:
     matches: Mapping[int, tuple[tuple[float, int, float, int], ...]] = field(default_factory=dict)
     #: positions of one-word place names (:func:`place_bits`)
     places: int = 0
+    #: positions whose word, left unmatched, can conflict with a listed one (:func:`name_conflict`):
+    #: words of two letters or more that are not patronymics
+    conflict_positions: int = 0
 
 
 _SYLLABLE_NOTES = frozenset({NOTE_SYLLABLES, NOTE_PERSON, NOTE_PERSON_SYLLABLES})
@@ -185,6 +188,9 @@ def prepare_form(
         compounds=tuple(compounds),
         initial_positions=tuple(i for i, t in enumerate(tokens) if is_initial(t)),
         places=place_bits(tokens),
+        conflict_positions=sum(
+            1 << i for i, t in enumerate(tokens) if len(t) > 1 and not is_patronymic(t)
+        ),
         short=bool(tokens)
         and (
             (len(tokens) == 1 and len(tokens[0]) <= W.SHORT_QUERY_MAX_LENGTH)
@@ -342,12 +348,18 @@ def listed_weights(tids: Sequence[int], letters: int, vocab: Vocabulary) -> list
 
 
 def patronymic_bits(tokens: Sequence[str]) -> int:
-    """Bit mask of the positions of ``tokens`` that look like patronymics."""
-    bits = 0
-    for position, token in enumerate(tokens):
-        if is_patronymic(token):
-            bits |= 1 << position
-    return bits
+    """Bit mask of the position of ``tokens`` that is the name's patronymic, if one looks like it.
+
+    A person has one patronymic, and it follows the given name: where several words look like one
+    (Belarusian and Serbian surnames end the same way: "Viktor Vladimirovich GULEVICH"), the first one
+    inside the name is it, else the last one ("GULEVICH Viktor Vladimirovich")."""
+    positions = [p for p, token in enumerate(tokens) if is_patronymic(token)]
+    if not positions:
+        return 0
+    if len(positions) > 1:
+        inside = [p for p in positions if 0 < p < len(tokens) - 1]
+        return 1 << (inside[0] if inside else positions[-1])
+    return 1 << positions[0]
 
 
 def min_evidence(person: bool) -> float:
@@ -460,6 +472,47 @@ def _missing_patronymics(
     return sum(weights[j] * share for j in range(len(tids)) if missing >> j & 1)
 
 
+def name_conflict(
+    pf: PreparedForm,
+    used_q: int,
+    tids: Sequence[int],
+    used_l: int,
+    patronymics: int,
+    vocab: Vocabulary,
+) -> float:
+    """The weight of the conflicting words of two names (``NAME_CONFLICT_PENALTY``): the lighter of the
+    heaviest unmatched query word and the heaviest unmatched listed word, one-letter words and the
+    listed name's patronymics left out (a query patronymic too); 0 when either side matched all its
+    words."""
+    open_q = pf.conflict_positions & ~used_q
+    if not open_q:
+        return 0.0
+    open_l = ((1 << len(tids)) - 1) & ~(used_l | patronymics)
+    if not open_l:
+        return 0.0
+    tokens, weights = vocab.tokens, vocab.weights
+    listed = 0.0
+    j = 0
+    while open_l:
+        if open_l & 1:
+            tid = tids[j]
+            if weights[tid] > listed and len(tokens[tid]) > 1:
+                listed = weights[tid]
+        open_l >>= 1
+        j += 1
+    if not listed:
+        return 0.0
+    query = 0.0
+    qweights = pf.weights
+    i = 0
+    while open_q:
+        if open_q & 1 and qweights[i] > query:
+            query = qweights[i]
+        open_q >>= 1
+        i += 1
+    return min(query, listed)
+
+
 def _missing_seat(seats: int, pf: PreparedForm, used_q: int, used_l: int) -> int:
     """The listed seat positions forgiven (``UNMATCHED_SEAT_FACTOR``): the unmatched ones, unless the
     query names a place of its own that it did not match (then the seats differ: 0)."""
@@ -519,6 +572,9 @@ def name_score(
         score *= unmatched_factor(pf, used_q, query_mass, person)
         if score > W.SHORT_QUERY_CAP and _short_listed(pf, tids, used_q, vocab):
             score = W.SHORT_QUERY_CAP
+    if pf.conflict_positions & ~used_q and ((1 << len(tids)) - 1) & ~(used_l | patronymics):
+        conflict = name_conflict(pf, used_q, tids, used_l, patronymics, vocab)
+        score *= 1.0 - W.NAME_CONFLICT_PENALTY * conflict
     evidence = W.MIN_EVIDENCE_PERSON if person else W.MIN_EVIDENCE_OTHER
     if listed_mass < evidence:
         score *= (listed_mass / evidence) ** W.EVIDENCE_EXPONENT
@@ -627,6 +683,15 @@ def explain_name(
         )
         adjustments.append(Adjustment("short_listed_name", W.SHORT_QUERY_CAP - score, detail))
         score = W.SHORT_QUERY_CAP
+    conflict = name_conflict(pf, used_q_aligned, tids, used_l, patronymics, vocab)
+    if conflict:
+        factor = 1.0 - W.NAME_CONFLICT_PENALTY * conflict
+        detail = (
+            f"each name keeps a word the other lacks ({', '.join(unmatched_q)} / "
+            f"{', '.join(unmatched_l)}): weight {conflict:.2f}"
+        )
+        adjustments.append(Adjustment("name_conflict", score * factor - score, detail))
+        score *= factor
     evidence = min_evidence(bool(person))
     if taken and listed_mass < evidence:
         scaled = score * (listed_mass / evidence) ** W.EVIDENCE_EXPONENT

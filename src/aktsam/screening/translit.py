@@ -5,7 +5,9 @@ Choices, and why:
 
 * Latin with diacritics, Cyrillic, Greek, Armenian, Georgian, Hangul: rigour's ``maybe_ascii``
   (Rust, fast), whose spellings are the ones FollowTheMoney/OpenSanctions data uses (``Путин`` ->
-  ``putin``, ``Шевченко`` -> ``shevchenko``), so our tokens meet theirs.
+  ``putin``, ``Шевченко`` -> ``shevchenko``), so our tokens meet theirs. Where rigour departs from the
+  system the official lists use, ``data/cyrillic_latin.csv`` overrides it (``х`` -> ``kh`` as in
+  BGN/PCGN, "Mikhail", not rigour's "Mihail").
 * Arabic: a sourced table of frequent name words (``data/arabic_names.csv``, spellings as the EU and
   UN lists write them) because Arabic script omits short vowels and a letter-by-letter romanisation
   (``محمد`` -> ``mhmd``) is far from every list spelling (``mohammad``). Tokens not in the table go
@@ -45,6 +47,24 @@ _icu_any: Any = None
 _icu_arabic: Any = None
 _arabic_table: dict[str, tuple[str, ...]] | None = None
 _korean_surnames: dict[str, str] | None = None
+_cyrillic_latin: dict[int, str] | None = None
+
+
+def cyrillic_latin() -> dict[int, str]:
+    """``data/cyrillic_latin.csv`` as a ``str.translate`` table (lower and upper case letters)."""
+    global _cyrillic_latin
+    if _cyrillic_latin is None:
+        table: dict[int, str] = {}
+        for row in load_table("cyrillic_latin.csv", ("letter", "latin")):
+            letter, latin = row["letter"], row["latin"].lower()
+            if len(letter) != 1 or not _ASCII_TOKEN.fullmatch(latin):
+                raise DataFileError(
+                    "screening/data/cyrillic_latin.csv", int(row[LINE]), "bad letter or latin"
+                )
+            table[ord(letter.lower())] = latin
+            table[ord(letter.upper())] = latin
+        _cyrillic_latin = table
+    return _cyrillic_latin
 
 
 def _icu(arabic: bool) -> Any:
@@ -199,7 +219,7 @@ def romanise_token(token: str, person: bool = False, first: bool = False) -> tup
         return tuple(_ASCII_TOKEN.findall(token))
     if person and _is_hangul(token) and (first or len(token) > 1):
         return _hangul_person(token, first)
-    out = maybe_ascii(token)
+    out = maybe_ascii(token.translate(cyrillic_latin()))
     if out.isascii():
         return tuple(_ASCII_TOKEN.findall(out))
     if any(char_script(c) == ARABIC for c in token):
@@ -216,5 +236,5 @@ def token_key(token: str) -> str:
     """
     if token.isascii():
         return token
-    out = maybe_ascii(token)
+    out = maybe_ascii(token.translate(cyrillic_latin()))
     return out if out.isascii() else token

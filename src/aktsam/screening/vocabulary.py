@@ -8,9 +8,11 @@ A query token is *expanded* once into the listed tokens it may stand for, each w
   deleting up to its allowed number of characters, and a query token looks up its own deletions, so lookups
   never scan the vocabulary;
 * tokens sharing its Metaphone key and close in Jaro-Winkler similarity (transliteration variants such as
-  "aleksandr"/"alexander" that are more edits apart).
+  "aleksandr"/"alexander" that are more edits apart);
+* tokens sharing its romanisation key (:mod:`aktsam.screening.romanisation`): the same Cyrillic name
+  written by another romanisation system ("saveljev"/"savelyev", "kovaltjuk"/"kovalchuk").
 
-Both neighbourhoods are plain dictionaries (deletion variant -> token ids, Metaphone code -> token ids),
+The neighbourhoods are plain dictionaries (deletion variant, Metaphone code or romanisation key -> token ids),
 pickled with the index; a lookup is a handful of dictionary probes. Expansions are memoised per token.
 The expansion of every listed token is computed once at build and saved with the index (flat arrays),
 so that a fresh process loading the index only expands the query tokens that no listed name holds.
@@ -24,6 +26,7 @@ import re
 from array import array
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -35,6 +38,7 @@ from rigour.text.phonetics import metaphone
 
 from aktsam.errors import InputError
 from aktsam.screening import weights as W
+from aktsam.screening.romanisation import romanisation_key
 
 Expansion = Mapping[int, float]  # listed token id -> similarity to the query token
 
@@ -52,6 +56,13 @@ def deletions(token: str, depth: int) -> set[str]:
     return out
 
 
+@lru_cache(maxsize=4096)
+def _probe_deletions(token: str, depth: int) -> frozenset[str]:
+    """:func:`deletions` of a token being expanded, memoised: ``compare`` builds a vocabulary per
+    call and expands the same generic words in each."""
+    return frozenset(deletions(token, depth))
+
+
 def phonetic_code(token: str) -> str | None:
     """Metaphone code of an alphabetic token long enough to be matched phonetically, else ``None``."""
     if len(token) < W.PHONETIC_MIN_LENGTH or not _ALPHA_RE.fullmatch(token):
@@ -65,8 +76,9 @@ def token_similarity(left: str, right: str) -> float:
 
     Exact: 1. One-letter tokens: :data:`~aktsam.screening.weights.INITIAL_SIMILARITY` when the other token
     starts with that letter. Tokens shorter than :data:`~aktsam.screening.weights.FUZZY_MIN_LENGTH`: 0.
-    Otherwise ``1 - cost * edits / longer length`` within the allowed edits, or a scaled Jaro-Winkler similarity
-    for transliteration variants with the same Metaphone code.
+    Otherwise ``1 - cost * edits / longer length`` within the allowed edits, a scaled Jaro-Winkler similarity
+    for transliteration variants with the same Metaphone code, or the romanisation similarity for tokens
+    with the same romanisation key, whichever is highest.
     """
     if left == right:
         return 1.0
@@ -83,7 +95,8 @@ def is_patronymic(token: str) -> bool:
 
 
 def fuzzy_similarity(left: str, right: str) -> float:
-    """Edit-distance or phonetic similarity of two different tokens of 4+ characters (0 when neither)."""
+    """Edit-distance, phonetic or romanisation similarity of two different tokens of 4+ characters (0
+    when none)."""
     shorter, longer = sorted((len(left), len(right)))
     if shorter < W.FUZZY_MIN_LENGTH:
         return 0.0
@@ -97,6 +110,10 @@ def fuzzy_similarity(left: str, right: str) -> float:
         jaro = JaroWinkler.similarity(left, right)
         if jaro >= W.PHONETIC_MIN_JARO_WINKLER:
             best = max(best, jaro * W.PHONETIC_SIMILARITY_FACTOR)
+    if best < W.ROMANISATION_SIMILARITY:
+        key = romanisation_key(left)
+        if key is not None and key == romanisation_key(right):
+            best = W.ROMANISATION_SIMILARITY
     return best
 
 
@@ -173,6 +190,18 @@ def token_weight(token: str, idf: float, generic: Mapping[str, GenericToken]) ->
     return idf
 
 
+def _hold(table: dict[str, int | tuple[int, ...]], key: str, token_id: int) -> None:
+    """Add ``token_id`` under ``key``: one id as an int, several as a tuple (most keys hold one, and
+    an int takes a fraction of a tuple's memory in the pickled index)."""
+    held = table.get(key)
+    if held is None:
+        table[key] = token_id
+    elif isinstance(held, int):
+        table[key] = (held, token_id)
+    else:
+        table[key] = (*held, token_id)
+
+
 class Vocabulary:
     """Listed tokens with ids, weights, document frequencies and the fuzzy neighbourhood maps."""
 
@@ -184,6 +213,7 @@ class Vocabulary:
         "_expansion_ptr",
         "_expansion_sims",
         "_phonetic",
+        "_romanised",
         "df",
         "generic",
         "index",
@@ -199,6 +229,7 @@ class Vocabulary:
         generic: frozenset[str],
         deletes: dict[str, int | tuple[int, ...]],
         phonetic: dict[str, tuple[int, ...]],
+        romanised: dict[str, int | tuple[int, ...]],
         expansions: tuple[array[int], array[int], array[float]] | None = None,
     ) -> None:
         self.tokens = tokens
@@ -208,6 +239,7 @@ class Vocabulary:
         self.generic = generic
         self._deletes = deletes
         self._phonetic = phonetic
+        self._romanised = romanised
         self._codes: dict[int, str | None] = {}
         self._cache: dict[str, dict[int, float]] = {}
         if expansions is None:
@@ -228,22 +260,22 @@ class Vocabulary:
         )
         deletes: dict[str, int | tuple[int, ...]] = {}
         phonetic_lists: dict[str, list[int]] = {}
+        romanised: dict[str, int | tuple[int, ...]] = {}
         for token_id, token in enumerate(tokens):
             if len(token) >= W.FUZZY_MIN_LENGTH:
                 for variant in deletions(token, W.max_edits(len(token))):
-                    found = deletes.get(variant)
-                    if found is None:
-                        deletes[variant] = token_id
-                    elif isinstance(found, int):
-                        deletes[variant] = (found, token_id)
-                    else:
-                        deletes[variant] = (*found, token_id)
+                    _hold(deletes, variant, token_id)
             code = phonetic_code(token)
             if code is not None:
                 phonetic_lists.setdefault(code, []).append(token_id)
-        phonetic = {code: tuple(ids) for code, ids in phonetic_lists.items() if len(ids) > 1}
+            key = romanisation_key(token)
+            if key is not None:
+                _hold(romanised, key, token_id)
+        # every code, a listed token's own too: a query token that no listed name holds looks its
+        # code up, and may be the only other token with it
+        phonetic = {code: tuple(ids) for code, ids in phonetic_lists.items()}
         present = frozenset(t for t in tokens if t in generic)
-        vocab = cls(tokens, df, weights, present, deletes, phonetic)
+        vocab = cls(tokens, df, weights, present, deletes, phonetic, romanised)
         # spelling variants of generic words are generic too
         for word, entry in generic.items():
             for token_id, similarity in vocab.expand(word).items():
@@ -276,6 +308,7 @@ class Vocabulary:
             "generic": sorted(self.generic),
             "deletes": self._deletes,
             "phonetic": self._phonetic,
+            "romanised": self._romanised,
             "expansion_ptr": self._expansion_ptr,
             "expansion_ids": self._expansion_ids,
             "expansion_sims": self._expansion_sims,
@@ -290,6 +323,7 @@ class Vocabulary:
             frozenset(state["generic"]),
             state["deletes"],
             state["phonetic"],
+            state["romanised"],
             (state["expansion_ptr"], state["expansion_ids"], state["expansion_sims"]),
         )
 
@@ -347,7 +381,7 @@ class Vocabulary:
         tokens = self.tokens
         deletes = self._deletes
         candidates: set[int] = set()
-        for variant in deletions(token, W.max_edits(length)) & deletes.keys():
+        for variant in _probe_deletions(token, W.max_edits(length)) & deletes.keys():
             found = deletes[variant]
             if isinstance(found, int):
                 candidates.add(found)
@@ -373,4 +407,11 @@ class Vocabulary:
                     similarity = jaro * W.PHONETIC_SIMILARITY_FACTOR
                     if similarity > out.get(candidate, 0.0):
                         out[candidate] = similarity
+        key = romanisation_key(token)
+        held = self._romanised.get(key) if key is not None else None
+        if held is not None:
+            similarity = W.ROMANISATION_SIMILARITY
+            for candidate in (held,) if isinstance(held, int) else held:
+                if candidate != token_id and similarity > out.get(candidate, 0.0):
+                    out[candidate] = similarity
         return out

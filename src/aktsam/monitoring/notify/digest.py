@@ -6,12 +6,19 @@ prints it (``run_id``, ``snapshot_ids``, ``counts``, ``alerts`` with ``party_id`
 ``list``, ``kind``, ``score``, ``explanation`` …) plus ``event``, ``by_kind``, ``url`` and
 ``aktsam_version``. The e-mail lists at most :data:`MAX_EMAIL_ALERTS` alerts and says how many more
 there are; the web page and the webhook carry all of them.
+
+The e-mail shows one line per designation (:func:`designation_groups`): the entries the lists link as
+one designation (an OFAC entry and its CSL copy, a UK entry and the UN designation it implements), which
+the run alerts on entry by entry, are one line, led by the best-scoring entry, with the others under
+"also on". Its counts are of those lines. The webhook keeps every entry, each naming its designation in
+``explanation.designation``.
 """
 
 from __future__ import annotations
 
 import json
 from collections import Counter
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from html import escape
 from typing import Any
@@ -44,6 +51,29 @@ def by_kind(alerts: list[Alert]) -> dict[str, int]:
     counts = Counter(a.kind for a in alerts)
     ordered = [k for k in KIND_ORDER if k in counts] + sorted(set(counts) - set(KIND_ORDER))
     return {kind: counts[kind] for kind in ordered}
+
+
+def designation_groups(alerts: Sequence[Alert]) -> list[list[Alert]]:
+    """The alerts as one group per kind, party and designation (``explanation["designation"]``), in
+    the order of their first alert, best score first within a group; an alert without a designation
+    (a delisting, a stale list) is a group of its own."""
+    groups: dict[tuple[Any, ...], list[Alert]] = {}
+    for alert in alerts:
+        designation = alert.explanation.get("designation")
+        key: tuple[Any, ...] = (
+            (alert.kind, alert.party_id, designation)
+            if isinstance(designation, str)
+            else ("alert", alert.id)
+        )
+        groups.setdefault(key, []).append(alert)
+    return [
+        sorted(group, key=lambda a: -(a.score if a.score is not None else 0.0))
+        for group in groups.values()
+    ]
+
+
+def _also_on(group: Sequence[Alert]) -> str:
+    return "; ".join(f"{a.list} {_what(a)}, score {_score(a)}" for a in group[1:])
 
 
 def _count_text(counts: dict[str, int]) -> str:
@@ -114,7 +144,8 @@ def probe_email(settings: Settings) -> tuple[str, str, str]:
 def subject(run: MonitorRun) -> str:
     if run.status == "failed":
         return f"aktsam monitoring run {run.id} FAILED"
-    return f"aktsam monitoring run {run.id}: {_count_text(by_kind(run.alerts))}"
+    groups = designation_groups(run.alerts)
+    return f"aktsam monitoring run {run.id}: {_count_text(by_kind([g[0] for g in groups]))}"
 
 
 def _when(moment: datetime | None) -> str:
@@ -138,7 +169,8 @@ def _score(alert: Alert) -> str:
 def email_text(settings: Settings, run: MonitorRun) -> str:
     """The plain-text digest."""
     url = run_url(settings, run.id)
-    counts = by_kind(run.alerts)
+    groups = designation_groups(run.alerts)
+    counts = by_kind([g[0] for g in groups])
     lines = [
         f"aktsam monitoring run {run.id} ({run.mode}), {run.status}, finished {_when(run.finished_at)}",
         f"List snapshots used: {', '.join(map(str, run.snapshot_ids)) or '-'}",
@@ -148,15 +180,18 @@ def email_text(settings: Settings, run: MonitorRun) -> str:
         lines.append(f"Error: {run.error}")
     if url:
         lines += ["", f"Review them: {url}"]
-    for alert in run.alerts[:MAX_EMAIL_ALERTS]:
+    for group in groups[:MAX_EMAIL_ALERTS]:
+        alert = group[0]
         lines += [
             "",
             f"* {alert.kind}: {_who(alert)}",
             f"  list {alert.list}: {_what(alert)}, score {_score(alert)}",
-            f"  {short_explanation(alert)}",
         ]
-    if len(run.alerts) > MAX_EMAIL_ALERTS:
-        more = len(run.alerts) - MAX_EMAIL_ALERTS
+        if len(group) > 1:
+            lines.append(f"  also on: {_also_on(group)}")
+        lines.append(f"  {short_explanation(alert)}")
+    if len(groups) > MAX_EMAIL_ALERTS:
+        more = len(groups) - MAX_EMAIL_ALERTS
         lines += ["", f"… and {more} more alerts (see the alerts page or `aktsam alerts list`)."]
     lines += ["", "Alerts are reviewed through the hit decisions (clear / confirm) in aktsam."]
     return "\n".join(lines) + "\n"
@@ -166,16 +201,17 @@ def email_html(settings: Settings, run: MonitorRun) -> str:
     """The HTML alternative: the same content as :func:`email_text`, as a table."""
     url = run_url(settings, run.id)
     link = f'<p><a href="{escape(url)}">{escape(url)}</a></p>' if url else ""
-    counts = by_kind(run.alerts)
+    groups = designation_groups(run.alerts)
+    counts = by_kind([g[0] for g in groups])
     rows = "".join(
         "<tr>"
-        f"<td>{escape(a.kind)}</td><td>{escape(_who(a))}</td><td>{escape(a.list)}</td>"
-        f"<td>{escape(_what(a))}</td><td>{escape(_score(a))}</td>"
-        f"<td>{escape(short_explanation(a))}</td>"
+        f"<td>{escape(g[0].kind)}</td><td>{escape(_who(g[0]))}</td><td>{escape(g[0].list)}</td>"
+        f"<td>{escape(_what(g[0]))}</td><td>{escape(_score(g[0]))}</td>"
+        f"<td>{escape(_also_on(g) or '-')}</td><td>{escape(short_explanation(g[0]))}</td>"
         "</tr>"
-        for a in run.alerts[:MAX_EMAIL_ALERTS]
+        for g in groups[:MAX_EMAIL_ALERTS]
     )
-    more = len(run.alerts) - MAX_EMAIL_ALERTS
+    more = len(groups) - MAX_EMAIL_ALERTS
     more_html = f"<p>… and {more} more alerts.</p>" if more > 0 else ""
     count_items = "".join(f"<li>{escape(kind)}: {n}</li>" for kind, n in counts.items())
     error = f"<p><strong>Error:</strong> {escape(run.error)}</p>" if run.error else ""
@@ -186,7 +222,8 @@ def email_html(settings: Settings, run: MonitorRun) -> str:
         f"list snapshots {escape(', '.join(map(str, run.snapshot_ids)) or '-')}</p>"
         f"{error}<ul>{count_items}</ul>{link}"
         '<table border="1" cellpadding="4" cellspacing="0">'
-        "<tr><th>kind</th><th>party</th><th>list</th><th>entity</th><th>score</th><th>why</th></tr>"
+        "<tr><th>kind</th><th>party</th><th>list</th><th>entity</th><th>score</th><th>also on</th>"
+        "<th>why</th></tr>"
         f"{rows}</table>{more_html}"
         "<p>Alerts are reviewed through the hit decisions (clear / confirm) in aktsam.</p>"
         "</body></html>"
@@ -196,6 +233,7 @@ def email_html(settings: Settings, run: MonitorRun) -> str:
 __all__ = [
     "MAX_EMAIL_ALERTS",
     "by_kind",
+    "designation_groups",
     "email_html",
     "email_text",
     "probe_body",
