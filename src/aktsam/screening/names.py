@@ -372,7 +372,12 @@ def _person(
     return _forms_from(name, script, slot, (), expand=False, titles_dropped=dropped, note=note)
 
 
-@lru_cache(maxsize=65536)
+#: Names whose forms are memoised: the index build sees each listed name once or a few times, and a
+#: screening run should not hold the forms of every name of a long file (memory flat in its size).
+FORMS_CACHE_SIZE = 20_000
+
+
+@lru_cache(maxsize=FORMS_CACHE_SIZE)
 def _forms(name: str, mode: str) -> tuple[NameForm, ...]:
     tokens = tokenize(name)
     if not tokens:

@@ -42,6 +42,10 @@ from aktsam.screening.romanisation import romanisation_key
 
 Expansion = Mapping[int, float]  # listed token id -> similarity to the query token
 
+#: Token expansions memoised per vocabulary before the memo is emptied: as many as the matcher's
+#: prepared query names (``matcher._QUERY_CACHE_SIZE``), so that a long file keeps memory flat.
+EXPANSION_CACHE_SIZE = 20_000
+
 _TOKEN_RE = re.compile(r"[a-z0-9]+")
 _ALPHA_RE = re.compile(r"[a-z]+")
 
@@ -56,10 +60,11 @@ def deletions(token: str, depth: int) -> set[str]:
     return out
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=1024)
 def _probe_deletions(token: str, depth: int) -> frozenset[str]:
     """:func:`deletions` of a token being expanded, memoised: ``compare`` builds a vocabulary per
-    call and expands the same generic words in each."""
+    call and expands the same generic words in each (a few hundred tokens; a larger cache would
+    hold thousands of sets in a long screening run for nothing)."""
     return frozenset(deletions(token, depth))
 
 
@@ -357,7 +362,7 @@ class Vocabulary:
             result = dict(zip(self._expansion_ids[lo:hi], self._expansion_sims[lo:hi], strict=True))
         else:
             result = self._expand(token)
-        if len(self._cache) > 200_000:
+        if len(self._cache) > EXPANSION_CACHE_SIZE:
             self._cache.clear()
         self._cache[token] = result
         return result
