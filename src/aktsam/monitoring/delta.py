@@ -51,6 +51,7 @@ import numpy as np
 import sqlalchemy as sa
 
 from aktsam.lists.snapshots import Snapshot, entity_hashes
+from aktsam.monitoring.population import DERIVED_KEY_PREFIXES
 from aktsam.screening import weights as W
 from aktsam.screening.index import MatchIndex, prefix_bounds
 from aktsam.screening.romanisation import romanisation_key
@@ -394,7 +395,7 @@ def register_tokens(store: Store) -> set[str]:
         return {
             t
             for t in session.scalars(sa.select(MonitorPostingRow.token).distinct())
-            if not t.startswith(("~", "^", "#"))
+            if not t.startswith(DERIVED_KEY_PREFIXES)
         }
 
 

@@ -130,6 +130,10 @@ class MonitoredParty:
         return out
 
 
+#: What :meth:`MonitoredParty.index_keys` puts before a key that is not a name token: Metaphone
+#: codes, romanisation keys, identifiers.
+DERIVED_KEY_PREFIXES: tuple[str, ...] = ("~", "^", "#")
+
 _TOKEN_END = "\x1f"
 _FORM_END = "\x1e"
 

@@ -38,6 +38,7 @@ from aktsam.monitoring.alerts import to_alerts
 from aktsam.monitoring.lock import MonitorBusyError, run_lock
 from aktsam.monitoring.model import MonitorRun
 from aktsam.monitoring.population import (
+    DERIVED_KEY_PREFIXES,
     REGISTER,
     MonitoredParty,
     decode_forms,
@@ -940,7 +941,7 @@ def _run(
     elif tokens is not None or plan.put_parties:
         merged = tokens if tokens is not None else _register_tokens(store, settings, base_id or 0)
         for p in plan.put_parties:
-            merged |= {k for k in p.index_keys() if not k.startswith(("~", "^", "#"))}
+            merged |= {k for k in p.index_keys() if not k.startswith(DERIVED_KEY_PREFIXES)}
         _save_tokens(settings, run.id, merged)
     return run
 

@@ -572,8 +572,8 @@ def name_score(
         score *= unmatched_factor(pf, used_q, query_mass, person)
         if score > W.SHORT_QUERY_CAP and _short_listed(pf, tids, used_q, vocab):
             score = W.SHORT_QUERY_CAP
-    if pf.conflict_positions & ~used_q and ((1 << len(tids)) - 1) & ~(used_l | patronymics):
-        conflict = name_conflict(pf, used_q, tids, used_l, patronymics, vocab)
+    conflict = name_conflict(pf, used_q, tids, used_l, patronymics, vocab)
+    if conflict:
         score *= 1.0 - W.NAME_CONFLICT_PENALTY * conflict
     evidence = W.MIN_EVIDENCE_PERSON if person else W.MIN_EVIDENCE_OTHER
     if listed_mass < evidence:

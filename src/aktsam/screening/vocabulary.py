@@ -38,7 +38,7 @@ from rigour.text.phonetics import metaphone
 
 from aktsam.errors import InputError
 from aktsam.screening import weights as W
-from aktsam.screening.romanisation import romanisation_key
+from aktsam.screening.romanisation import romanisation_key, same_romanisation
 
 Expansion = Mapping[int, float]  # listed token id -> similarity to the query token
 
@@ -115,10 +115,8 @@ def fuzzy_similarity(left: str, right: str) -> float:
         jaro = JaroWinkler.similarity(left, right)
         if jaro >= W.PHONETIC_MIN_JARO_WINKLER:
             best = max(best, jaro * W.PHONETIC_SIMILARITY_FACTOR)
-    if best < W.ROMANISATION_SIMILARITY:
-        key = romanisation_key(left)
-        if key is not None and key == romanisation_key(right):
-            best = W.ROMANISATION_SIMILARITY
+    if best < W.ROMANISATION_SIMILARITY and same_romanisation(left, right):
+        best = W.ROMANISATION_SIMILARITY
     return best
 
 
