@@ -309,8 +309,12 @@ def test_cli_json_contract(home: Settings, monkeypatch: pytest.MonkeyPatch, msto
     assert {"party_id", "entity_id", "list", "kind", "score"} <= set(hit)
     again = json.loads(runner.invoke(app, ["monitor", "run", "--json"]).stdout)
     assert again["alerts"] == []
+    # one item per designation, its alerts inside; --by-entry: one item per alert
     listed = json.loads(runner.invoke(app, ["alerts", "list", "--open", "--json"]).stdout)
-    assert any(a["entity_id"] == e1.id for a in listed["items"])
+    assert any(a["entity_id"] == e1.id for g in listed["items"] for a in g["alerts"])
+    assert listed["alerts"] == sum(len(g["alerts"]) for g in listed["items"])
+    entries = runner.invoke(app, ["alerts", "list", "--open", "--by-entry", "--json"]).stdout
+    assert any(a["entity_id"] == e1.id for a in json.loads(entries)["items"])
     status = runner.invoke(app, ["monitor", "status"])
     assert status.exit_code == 0 and "completed" in status.stdout
     context.settings.cache_clear()

@@ -464,6 +464,18 @@ def test_a_short_one_word_listed_name_does_not_carry_a_longer_query() -> None:
     assert score >= W.DEFAULT_THRESHOLD and "short_listed_name" not in features
 
 
+def test_a_short_word_left_over_also_keeps_an_acronym_from_carrying_the_query() -> None:
+    # "SAP SE" of unstated kind is also read as a person's name, which keeps "SE" as a word; it met
+    # "SE", the acronym alias of the Sect of Revolutionaries (us-csl:12605), at 0.78 with "SAP" left
+    # over: three letters, too short to be distinctive, but weighty
+    found = compare("SAP SE", "SE")
+    assert found.score <= W.SHORT_QUERY_CAP
+    assert "short_listed_name" in [a.feature for a in found.explanation.adjustments]
+    # the acronym still meets itself, and a query adding a light or place word
+    assert compare("SE", "SE").score == pytest.approx(1.0)
+    assert compare("HUA Beijing", "HUA", ORG).score >= W.DEFAULT_THRESHOLD
+
+
 def test_a_company_seat_left_out_of_the_query_counts_little() -> None:
     # issue #11: "SenseTime" scored 0.69 against the Entity List's "Beijing Sensetime Technology
     # Development Co., Ltd."

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+import json
 from collections.abc import Iterator
 
 import pytest
@@ -10,7 +12,7 @@ import sqlalchemy as sa
 from aktsam.errors import InputError
 from aktsam.lists.model import Schema
 from aktsam.screening.files import PartyRow
-from aktsam.screening.runs import get_run
+from aktsam.screening.runs import Run, get_run
 from aktsam.screening.service import DesignationHit, Screener
 from aktsam.settings import Settings
 from aktsam.store.schema import ScreeningRunRow
@@ -277,6 +279,13 @@ def test_streamed_screening_gives_what_screen_parties_gives(
     assert recorded.query_count == 23 and run.parties == 23
     assert recorded.hit_count == run.hits == sum(len(r.hits) for r in whole.results)
     assert recorded.params["streamed"] is True
+    # every field of every hit is recorded as screen_parties records it (the spool keeps them whole)
+    again = get_run(screener.store, screener.screen_parties(parties).run_id or 0)
+
+    def fields(run: Run) -> list[str]:
+        return sorted(json.dumps(dataclasses.asdict(h), sort_keys=True) for h in run.hits)
+
+    assert fields(recorded) == fields(again) and recorded.hits
 
 
 def test_a_streamed_run_that_fails_records_nothing(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.markup import escape
@@ -12,7 +12,7 @@ from rich.table import Table
 
 from aktsam.cli import context
 from aktsam.monitoring import service
-from aktsam.monitoring.model import Alert
+from aktsam.monitoring.model import Alert, AlertGroup, AlertGroupPage, AlertPage
 from aktsam.monitoring.notify.deliveries import deliveries
 from aktsam.store.trail import default_actor
 
@@ -47,6 +47,30 @@ def _alerts_table(alerts: list[Alert]) -> Table:
         table.add_column(column, overflow="fold")
     for alert in alerts:
         table.add_row(*(escape(c) for c in _alert_row(alert)))
+    return table
+
+
+def _groups_table(groups: list[AlertGroup]) -> Table:
+    table = Table(show_lines=False)
+    for column in (
+        "id",
+        "kind",
+        "status",
+        "party",
+        "list",
+        "entity",
+        "score",
+        "message",
+        "also on",
+    ):
+        table.add_column(column, overflow="fold")
+    for group in groups:
+        also = "; ".join(
+            f"{a.list} {a.entity_id or ''} (alert {a.id}, {a.status})" for a in group.also
+        )
+        cells = (*_alert_row(group.lead), also)
+        cells = (cells[0], cells[1], group.status, *cells[3:])
+        table.add_row(*(escape(c) for c in cells))
     return table
 
 
@@ -187,29 +211,50 @@ def alerts_list(
     ] = None,
     party: Annotated[str | None, typer.Option("--party", help="Only this party id.")] = None,
     list_source: Annotated[str | None, typer.Option("--list", help="Only this list.")] = None,
+    by_entry: Annotated[
+        bool,
+        typer.Option(
+            "--by-entry",
+            help="One row per listed entry (an SDN entry and its CSL copy apart), not per designation.",
+        ),
+    ] = False,
     limit: Annotated[int, typer.Option("--limit", help="At most this many.")] = 50,
     offset: Annotated[int, typer.Option("--offset", help="Skip this many.")] = 0,
     as_json: JsonOpt = False,
 ) -> None:
-    """Alerts, newest first. Review one by deciding its hit: `aktsam hits clear|confirm`."""
+    """Alerts, newest first, one row per designation: an OFAC SDN entry and its CSL copy, or a UN
+    designation and the UK and EU entries implementing it, are one row, its other listings under
+    "also on" (`--by-entry`: a row each). Review one by deciding its hit: `aktsam hits clear|confirm`."""
+    filters: dict[str, Any] = {
+        "open_only": open_only,
+        "kind": kind,
+        "party_id": party,
+        "list_source": list_source,
+        "limit": limit,
+        "offset": offset,
+    }
+    out = context.console()
     with context.reported_errors():
-        page = service.list_alerts(
-            context.store(),
-            open_only=open_only,
-            kind=kind,
-            party_id=party,
-            list_source=list_source,
-            limit=limit,
-            offset=offset,
+        store = context.store()
+        result: AlertPage | AlertGroupPage = (
+            service.list_alerts(store, **filters)
+            if by_entry
+            else service.list_alert_groups(store, **filters)
         )
     if as_json:
-        typer.echo(json.dumps(page.to_dict(), ensure_ascii=False))
+        typer.echo(json.dumps(result.to_dict(), ensure_ascii=False))
         return
-    if not page.items:
-        context.console().print("no alerts" + (" needing review" if open_only else ""))
-        return
-    context.console().print(_alerts_table(page.items))
-    context.console().print(f"{len(page.items)} of {page.total}")
+    if not result.total:
+        out.print("no alerts" + (" needing review" if open_only else ""))
+    elif isinstance(result, AlertGroupPage):
+        out.print(_groups_table(result.items))
+        out.print(
+            f"{len(result.items)} of {result.total} (one per designation; "
+            f"{result.alerts} listed entries, `--by-entry` for a row each)"
+        )
+    else:
+        out.print(_alerts_table(result.items))
+        out.print(f"{len(result.items)} of {result.total}")
 
 
 def register(root: typer.Typer) -> None:

@@ -16,6 +16,7 @@ from rich.table import Table
 
 from aktsam.cli import context
 from aktsam.errors import InputError
+from aktsam.lists.model import Schema
 from aktsam.lists.staleness import StaleList
 from aktsam.screening.decisions import Decision
 from aktsam.screening.files import (
@@ -114,6 +115,7 @@ def screen(
             lists=_lists(lists),
             threshold=threshold,
             limit=limit,
+            mentions=True,
         )
     if as_json:
         context.console().print_json(json.dumps(run_payload(run), ensure_ascii=False))
@@ -174,6 +176,7 @@ def run_payload(run: ScreeningRun) -> dict[str, Any]:
                     }
                     for d in r.designations
                 ],
+                "mentions": r.mentions.to_dict(),
             }
             for r in run.results
         ],
@@ -225,6 +228,7 @@ def render_result(result: PartyResult, run: ScreeningRun, *, explain: bool) -> N
             f"[green]No hit at or above {run.threshold:.2f}[/] for {escape(repr(result.query.name))} "
             f"on {', '.join(run.lists)}."
         )
+        render_mentions(result)
         return
     table = Table(
         title=f"Hits for {escape(repr(result.query.name))} (threshold {run.threshold:.2f})",
@@ -273,6 +277,38 @@ def render_result(result: PartyResult, run: ScreeningRun, *, explain: bool) -> N
         f"[dim]party id {escape(result.party_id)}; run {run.run_id}. Clear a false positive: "
         f"aktsam hits clear --party '{escape(result.party_id)}' --entity ENTITY_ID --reason …[/]"
     )
+    render_mentions(result)
+
+
+def render_mentions(result: PartyResult) -> None:
+    """The listed entries whose remarks name the party: information beside the hits, not hits."""
+    found = result.mentions
+    console = context.console()
+    if not found.searched:
+        if found.note and result.query.schema is not Schema.PERSON:
+            console.print(f"[dim]Mentions in listings not searched: {escape(found.note)}.[/]")
+        return
+    if not found.total:
+        console.print("[dim]No listing names it in its remarks.[/]")
+        return
+    table = Table(
+        title=f"Mentioned in {found.total} listing(s): named in their remarks (not a match; low severity)",
+        show_lines=True,
+    )
+    table.add_column("list", no_wrap=True)
+    table.add_column("listed entity", ratio=2, overflow="fold")
+    table.add_column("remarks", ratio=4, overflow="fold")
+    for m in found.items:
+        table.add_row(
+            escape(m.source),
+            f"{escape(m.caption)}\n[dim]{escape(m.entity_id)}[/]",
+            escape(m.excerpt),
+        )
+    console.print(table)
+    if found.total > len(found.items):
+        console.print(
+            f"[dim]… and {found.total - len(found.items)} more (--json lists the first).[/]"
+        )
 
 
 def screen_file(

@@ -8,11 +8,12 @@ the listing changed does not review a ``changed-listing`` alert.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import sqlalchemy as sa
 
 from aktsam.errors import InputError, NotFoundError
-from aktsam.monitoring.model import ALERT_KINDS, Alert, AlertPage
+from aktsam.monitoring.model import ALERT_KINDS, Alert, AlertGroup, AlertGroupPage, AlertPage
 from aktsam.screening.decisions import Decision, decisions_for, review_hit
 from aktsam.store.db import Store
 from aktsam.store.schema import MonitorAlertRow
@@ -49,24 +50,26 @@ def to_alerts(store: Store, rows: Sequence[MonitorAlertRow]) -> list[Alert]:
     return out
 
 
-def list_alerts(
-    store: Store,
-    *,
-    open_only: bool = False,
-    kind: str | None = None,
-    party_id: str | None = None,
-    list_source: str | None = None,
-    run_id: int | None = None,
-    limit: int = 50,
-    offset: int = 0,
-) -> AlertPage:
-    """Alerts, newest first, filtered; ``open_only``: those needing review (open or pending)."""
+def _check_page(kind: str | None, limit: int, offset: int) -> None:
     if kind is not None and kind not in ALERT_KINDS:
         raise InputError(
             f"unknown alert kind {kind!r}; one of {', '.join(ALERT_KINDS)}", field="kind"
         )
     if limit < 1 or offset < 0:
         raise InputError("limit must be positive and offset not negative", field="limit")
+
+
+def _selected(
+    store: Store,
+    *,
+    open_only: bool,
+    kind: str | None,
+    party_id: str | None,
+    list_source: str | None,
+    run_id: int | None,
+) -> list[Alert]:
+    """The alerts the filters select, newest first; ``open_only`` leaves out the closed alerts and
+    the delistings (whether an alert needs review is judged after, from the decisions)."""
     query = sa.select(MonitorAlertRow).order_by(MonitorAlertRow.id.desc())
     if kind is not None:
         query = query.where(MonitorAlertRow.kind == kind)
@@ -81,7 +84,31 @@ def list_alerts(
     with store.session() as session:
         rows = list(session.scalars(query))
         session.expunge_all()
-    alerts = to_alerts(store, rows)
+    return to_alerts(store, rows)
+
+
+def list_alerts(
+    store: Store,
+    *,
+    open_only: bool = False,
+    kind: str | None = None,
+    party_id: str | None = None,
+    list_source: str | None = None,
+    run_id: int | None = None,
+    limit: int = 50,
+    offset: int = 0,
+) -> AlertPage:
+    """Alerts, one per listed entry, newest first, filtered; ``open_only``: those needing review
+    (open or pending). :func:`list_alert_groups` gives them one per designation."""
+    _check_page(kind, limit, offset)
+    alerts = _selected(
+        store,
+        open_only=open_only,
+        kind=kind,
+        party_id=party_id,
+        list_source=list_source,
+        run_id=run_id,
+    )
     if open_only:
         alerts = [a for a in alerts if a.open]
     return AlertPage(
@@ -89,13 +116,77 @@ def list_alerts(
     )
 
 
+def group_alerts(alerts: Sequence[Alert]) -> list[AlertGroup]:
+    """``alerts`` as one group per kind, party and designation (``explanation["designation"]``, which
+    monitoring records on every hit alert), in the order of each group's first alert, best score
+    first within a group (then by alert id). An alert naming no designation (a delisting, a stale
+    list, an alert recorded before designations were named) is a group of its own."""
+    groups: dict[tuple[Any, ...], list[Alert]] = {}
+    for alert in alerts:
+        designation = alert.explanation.get("designation")
+        key: tuple[Any, ...] = (
+            (alert.kind, alert.party_id, designation)
+            if isinstance(designation, str)
+            else ("alert", alert.id)
+        )
+        groups.setdefault(key, []).append(alert)
+    return [
+        AlertGroup(
+            designation=key[2] if key[0] != "alert" else None,
+            alerts=tuple(
+                sorted(group, key=lambda a: (-(a.score if a.score is not None else 0.0), a.id))
+            ),
+        )
+        for key, group in groups.items()
+    ]
+
+
+def list_alert_groups(
+    store: Store,
+    *,
+    open_only: bool = False,
+    kind: str | None = None,
+    party_id: str | None = None,
+    list_source: str | None = None,
+    run_id: int | None = None,
+    limit: int = 50,
+    offset: int = 0,
+) -> AlertGroupPage:
+    """Alerts one per designation (:func:`group_alerts`), newest first, filtered as
+    :func:`list_alerts`; ``limit`` and ``offset`` count designations. ``open_only``: the designations
+    with an alert needing review (the group keeps its other, not closed, listings)."""
+    _check_page(kind, limit, offset)
+    alerts = _selected(
+        store,
+        open_only=open_only,
+        kind=kind,
+        party_id=party_id,
+        list_source=list_source,
+        run_id=run_id,
+    )
+    groups = group_alerts(alerts)
+    if open_only:
+        groups = [g for g in groups if g.open]
+    return AlertGroupPage(
+        items=groups[offset : offset + limit],
+        total=len(groups),
+        alerts=sum(len(g.alerts) for g in groups),
+        limit=limit,
+        offset=offset,
+    )
+
+
 def alert_counts(store: Store) -> dict[str, int]:
-    """Open alerts (needing review) per kind, and ``total``."""
-    page = list_alerts(store, open_only=True, limit=1)
+    """Designations with an alert needing review, per kind, and ``total``: what the alerts page lists
+    (an OFAC entry and its CSL copy count once)."""
     counts = dict.fromkeys(ALERT_KINDS, 0)
-    for alert in list_alerts(store, open_only=True, limit=max(page.total, 1)).items:
-        counts[alert.kind] += 1
-    counts["total"] = page.total
+    selected = _selected(
+        store, open_only=True, kind=None, party_id=None, list_source=None, run_id=None
+    )
+    for group in group_alerts(selected):
+        if group.open:
+            counts[group.lead.kind] += 1
+    counts["total"] = sum(counts.values())
     return counts
 
 
@@ -108,4 +199,12 @@ def get_alert(store: Store, alert_id: int) -> Alert:
     return to_alerts(store, [row])[0]
 
 
-__all__ = ["alert_counts", "alert_state", "get_alert", "list_alerts", "to_alerts"]
+__all__ = [
+    "alert_counts",
+    "alert_state",
+    "get_alert",
+    "group_alerts",
+    "list_alert_groups",
+    "list_alerts",
+    "to_alerts",
+]

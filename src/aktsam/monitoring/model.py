@@ -1,4 +1,4 @@
-"""Typed records of monitoring: runs, alerts and a page of alerts."""
+"""Typed records of monitoring: runs, alerts, designation groups of alerts and pages of them."""
 
 from __future__ import annotations
 
@@ -92,6 +92,43 @@ class Alert:
 
 
 @dataclass(frozen=True, slots=True)
+class AlertGroup:
+    """The alerts of one kind on one party and one designation (:func:`aktsam.monitoring.alerts.
+    group_alerts`): the lists link an OFAC SDN entry and its CSL copy, or a UN designation and the UK
+    and EU entries implementing it, and a run alerts on each entry. ``alerts`` is best score first:
+    the first leads, the others are the designation's other listings ("also on"). An alert that names
+    no designation (a delisting, a stale list) is a group of its own."""
+
+    designation: str | None
+    alerts: tuple[Alert, ...]
+
+    @property
+    def lead(self) -> Alert:
+        return self.alerts[0]
+
+    @property
+    def also(self) -> tuple[Alert, ...]:
+        return self.alerts[1:]
+
+    @property
+    def status(self) -> str:
+        """The state most in need of attention among the alerts (:data:`ALERT_STATES` order): one open
+        entry keeps the designation open."""
+        return min((a.status for a in self.alerts), key=ALERT_STATES.index)
+
+    @property
+    def open(self) -> bool:
+        return any(a.open for a in self.alerts)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "designation": self.designation,
+            "status": self.status,
+            "alerts": [a.to_dict() for a in self.alerts],
+        }
+
+
+@dataclass(frozen=True, slots=True)
 class MonitorRun:
     id: int
     started_at: datetime
@@ -156,4 +193,32 @@ class AlertPage:
         }
 
 
-__all__ = ["ALERT_KINDS", "ALERT_STATES", "Alert", "AlertPage", "MonitorRun"]
+@dataclass(frozen=True, slots=True)
+class AlertGroupPage:
+    """A page of designation groups; ``total`` counts groups, ``alerts`` the alerts in all of them."""
+
+    items: list[AlertGroup]
+    total: int
+    alerts: int
+    limit: int
+    offset: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "items": [g.to_dict() for g in self.items],
+            "total": self.total,
+            "alerts": self.alerts,
+            "limit": self.limit,
+            "offset": self.offset,
+        }
+
+
+__all__ = [
+    "ALERT_KINDS",
+    "ALERT_STATES",
+    "Alert",
+    "AlertGroup",
+    "AlertGroupPage",
+    "AlertPage",
+    "MonitorRun",
+]

@@ -126,8 +126,9 @@ def tokenize(text: str) -> tuple[str, ...]:
     return tuple(out.split()) if out else ()
 
 
-def _romanised(text: str) -> tuple[str, ...]:
-    """ASCII tokens of a short Latin/Cyrillic text (table values: English translations, aliases)."""
+def romanised_tokens(text: str) -> tuple[str, ...]:
+    """ASCII tokens of a Latin/Cyrillic text (table values: English translations, aliases; listings'
+    remarks), tokenised and romanised as names are."""
     return tuple(t for tok in tokenize(text) for t in romanise_token(tok))
 
 
@@ -141,7 +142,7 @@ def _resolve_han_legal_form(term: str) -> LegalForm | None:
 
 
 legal_forms.configure(_alias_keys)
-chinese.configure(_romanised, _resolve_han_legal_form)
+chinese.configure(romanised_tokens, _resolve_han_legal_form)
 
 
 # --- tables ---------------------------------------------------------------------------------------
@@ -156,7 +157,7 @@ def abbreviations() -> dict[str, list[tuple[tuple[str, ...], tuple[str, ...]]]]:
     if _abbreviations is None:
         table: dict[str, list[tuple[tuple[str, ...], tuple[str, ...]]]] = {}
         for row in load_table("abbreviations.csv", ("abbr", "expansion")):
-            keys, expansion = _romanised(row["abbr"]), _romanised(row["expansion"])
+            keys, expansion = romanised_tokens(row["abbr"]), romanised_tokens(row["expansion"])
             if not keys or not expansion:
                 raise DataFileError(
                     "screening/data/abbreviations.csv", int(row[LINE]), "empty value"
@@ -203,6 +204,12 @@ def _expand(tokens: tuple[str, ...]) -> tuple[str, ...]:
             out.append(token)
             i += 1
     return tuple(out) if out else tokens
+
+
+def text_tokens(text: str) -> tuple[str, ...]:
+    """The words of a running text (a listing's remarks) as a name's words come out of
+    :func:`name_forms`: romanised, abbreviations expanded, connectors dropped, legal forms kept."""
+    return _expand(romanised_tokens(text))
 
 
 # --- building forms -------------------------------------------------------------------------------

@@ -523,11 +523,16 @@ def _missing_seat(seats: int, pf: PreparedForm, used_q: int, used_l: int) -> int
 
 
 def _short_listed(pf: PreparedForm, tids: Sequence[int], used_q: int, vocab: Vocabulary) -> bool:
-    """A listed name of one short token ("HUA", an acronym) met by a query that leaves a distinctive
-    word unmatched (``SHORT_LISTED_MAX_LENGTH``)."""
+    """A listed name of one short token ("HUA", an acronym) met by a query that leaves a weighty word
+    unmatched (``SHORT_LISTED_MAX_LENGTH``). Weighty, not distinctive: a short word counts here, as the
+    acronym matched is short itself ("SAP SE" read as a person's name, its legal form kept as a word,
+    met the alias "SE" of the Sect of Revolutionaries with "SAP" left over). Place names do not count."""
     if len(tids) != 1 or len(vocab.tokens[tids[0]]) > W.SHORT_LISTED_MAX_LENGTH:
         return False
-    return any(weight and not used_q >> i & 1 for i, weight in enumerate(pf.distinctive))
+    return any(
+        weight >= W.DISTINCTIVE_MIN_WEIGHT and not (used_q | pf.places) >> i & 1
+        for i, weight in enumerate(pf.weights)
+    )
 
 
 def _exact_full(pf: PreparedForm, tids: Sequence[int], vocab: Vocabulary) -> bool:
@@ -568,8 +573,9 @@ def name_score(
     if listed_total <= 0.0 or pf.total <= 0.0:
         return 0.0
     score = base_score(listed_mass / listed_total, query_mass / pf.total)
-    if pf.any_distinctive and not person:
-        score *= unmatched_factor(pf, used_q, query_mass, person)
+    if not person:
+        if pf.any_distinctive:
+            score *= unmatched_factor(pf, used_q, query_mass, person)
         if score > W.SHORT_QUERY_CAP and _short_listed(pf, tids, used_q, vocab):
             score = W.SHORT_QUERY_CAP
     conflict = name_conflict(pf, used_q, tids, used_l, patronymics, vocab)
@@ -679,7 +685,7 @@ def explain_name(
     if not person and score > W.SHORT_QUERY_CAP and _short_listed(pf, tids, used_q, vocab):
         detail = (
             f"one-word listed name of at most {W.SHORT_LISTED_MAX_LENGTH} letters (an acronym) and an "
-            "unmatched distinctive query word"
+            "unmatched weighty query word"
         )
         adjustments.append(Adjustment("short_listed_name", W.SHORT_QUERY_CAP - score, detail))
         score = W.SHORT_QUERY_CAP

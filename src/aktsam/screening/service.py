@@ -28,7 +28,7 @@ import logging
 import pickle
 import tempfile
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from itertools import islice
 from pathlib import Path
@@ -57,6 +57,7 @@ from aktsam.screening.explain import Explanation
 from aktsam.screening.files import PartyRow
 from aktsam.screening.index import MatchIndex
 from aktsam.screening.matcher import Hit, Query, match_many
+from aktsam.screening.mentions import NOT_SEARCHED, MentionIndex, Mentions
 from aktsam.screening.runs import HitRecord, record_run
 from aktsam.screening.weights import DEFAULT_THRESHOLD
 from aktsam.settings import Settings
@@ -162,6 +163,9 @@ class PartyResult:
     query: Query
     hits: list[ScreenedHit]
     designations: list[DesignationHit] = field(default_factory=list)
+    #: listed entries whose remarks name the party (:mod:`aktsam.screening.mentions`): not hits, read
+    #: beside them; searched only when the caller asks (``mentions=True``)
+    mentions: Mentions = NOT_SEARCHED
 
     @property
     def open_hits(self) -> list[ScreenedHit]:
@@ -243,6 +247,7 @@ class Screener:
         self.settings = settings
         self._snapshots: list[Snapshot] | None = None
         self._index: MatchIndex | None = None
+        self._mentions_index: MentionIndex | None = None
         self._hashes: dict[int, dict[str, str]] = {}
 
     @classmethod
@@ -289,6 +294,33 @@ class Screener:
         self._index = index
         return index
 
+    def mention_index(self) -> MentionIndex:
+        """The remarks index of the current snapshots (:mod:`aktsam.screening.mentions`): from the
+        cache beside the matching index, else built once and cached."""
+        if self._mentions_index is not None:
+            return self._mentions_index
+        path = self.index_path().with_name(self.index_path().name.replace("index-", "mentions-", 1))
+        if path.exists():
+            try:
+                self._mentions_index = MentionIndex.load(path)
+                return self._mentions_index
+            except Exception as exc:  # a damaged or outdated cache is rebuilt, never trusted
+                log.warning("rebuilding mentions: cached %s unusable (%s)", path, exc)
+        built = MentionIndex.build(load_entities(self.store, [s.id for s in self.snapshots]))
+        path.parent.mkdir(parents=True, exist_ok=True)
+        built.save(path)
+        for stale in path.parent.glob("mentions-*.bin"):
+            if stale != path:
+                stale.unlink(missing_ok=True)
+        self._mentions_index = built
+        return built
+
+    def _mentions(self, result: PartyResult, sources: Collection[str]) -> Mentions:
+        hit = {x.entity_id for d in result.designations for x in d.listings}
+        hit.update(h.entity_id for h in result.hits)
+        query = result.query
+        return self.mention_index().find(query.name, query.schema, exclude=hit, sources=sources)
+
     def _snapshot_for(self, source: str) -> Snapshot:
         for snap in self.snapshots:
             if snap.source == source:
@@ -327,8 +359,10 @@ class Screener:
         limit: int = DEFAULT_LIMIT,
         actor: str | None = None,
         record: bool = True,
+        mentions: bool = False,
     ) -> ScreeningRun:
-        """Screen one party; see :meth:`screen_parties` for files of parties."""
+        """Screen one party; see :meth:`screen_parties` for files of parties. ``mentions``: also
+        the listed entries whose remarks name the party (``PartyResult.mentions``)."""
         if not name.strip():
             raise InputError("the name to screen is empty", field="name")
         party = PartyRow(
@@ -349,6 +383,7 @@ class Screener:
             actor=actor,
             record=record,
             kind="single",
+            mentions=mentions,
         )
 
     def screen_parties(
@@ -362,25 +397,11 @@ class Screener:
         record: bool = True,
         kind: str = "file",
         progress: Callable[[int], None] | None = None,
+        mentions: bool = False,
     ) -> ScreeningRun:
         """Screen many parties; ``progress`` is called with the number of parties done after each batch."""
-        groups = [
-            QueryGroup(
-                p.id,
-                [
-                    Query(
-                        name=p.name,
-                        schema=p.schema,
-                        countries=p.countries,
-                        birth_date=p.birth_date,
-                        id=p.id,
-                    )
-                ],
-            )
-            for p in parties
-        ]
         return self.screen_groups(
-            groups,
+            [_group(p) for p in parties],
             lists=lists,
             threshold=threshold,
             limit=limit,
@@ -388,6 +409,7 @@ class Screener:
             record=record,
             kind=kind,
             progress=progress,
+            mentions=mentions,
         )
 
     def screen_groups(
@@ -403,38 +425,28 @@ class Screener:
         progress: Callable[[int], None] | None = None,
         exclude_schemas: Collection[Schema] = (),
         params: Mapping[str, Any] | None = None,
+        mentions: bool = False,
     ) -> ScreeningRun:
         """Screen parties, each under one or more query forms: match, review, record, warn.
 
         ``lists=None`` means every list in force (an empty collection is the same: screening against
         nothing would answer "no hits"). Hits of ``exclude_schemas`` are left out before ``limit``.
-        ``params`` are added to the run's recorded parameters.
+        ``params`` are added to the run's recorded parameters. ``mentions``: each party's main name is
+        also looked for in the listed entries' remarks (``PartyResult.mentions``; the entries of the
+        designations it hits are left out).
         """
         if not 0.0 < threshold <= 1.0:
             raise InputError(f"threshold must be in (0, 1], got {threshold}", field="threshold")
         if any(not g.queries for g in groups):
             raise InputError("every party needs at least one name to screen", field="name")
         sources = self._check_lists(lists)
-        index = self.index()
         decisions = decisions_for(self.store, [g.party_id for g in groups])
         results: list[PartyResult] = []
-        # the limit counts designations: fetch enough entries for ``limit`` of them
-        fetch = limit * DESIGNATION_HEADROOM
         for start in range(0, len(groups), BATCH):
             chunk = groups[start : start + BATCH]
-            flat = [q for g in chunk for q in g.queries]
-            matched = match_many(index, flat, threshold=threshold, limit=fetch, sources=sources)
-            position = 0
-            for group in chunk:
-                found = matched[position : position + len(group.queries)]
-                position += len(group.queries)
-                hits = found[0] if len(found) == 1 else best_per_entity(found)
-                if exclude_schemas:
-                    hits = [h for h in hits if h.schema not in exclude_schemas]
-                hits = first_designations(index, hits, limit)
-                results.append(
-                    self._review(group.party_id, group.queries[0], hits, decisions, sources)
-                )
+            results += self._screen_chunk(
+                chunk, threshold, limit, sources, decisions, exclude_schemas, mentions
+            )
             if progress:
                 progress(min(start + BATCH, len(groups)))
         snaps = [s for s in self.snapshots if s.source in sources]
@@ -454,6 +466,17 @@ class Screener:
                 "lists": list(sources),
                 "parties": len(groups),
                 **(params or {}),
+                # what was shown beside the hits, kept with the run (a mention is not a hit row)
+                **(
+                    {
+                        "mentions": {
+                            r.party_id: {"name": r.query.name, **r.mentions.to_dict()}
+                            for r in results
+                        }
+                    }
+                    if mentions
+                    else {}
+                ),
             },
             snapshot_ids=[s.id for s in snaps],
             actor=actor or default_actor(),
@@ -468,6 +491,38 @@ class Screener:
             run_id=run_id,
             stale_lists=stale,
         )
+
+    def _screen_chunk(
+        self,
+        groups: Sequence[QueryGroup],
+        threshold: float,
+        limit: int,
+        sources: tuple[str, ...],
+        decisions: Sequence[Decision],
+        exclude_schemas: Collection[Schema] = (),
+        mentions: bool = False,
+    ) -> list[PartyResult]:
+        """Match one batch of parties together and review each one's hits: the best per listed
+        entity over its query forms, ``limit`` designations (enough entries are fetched for them)."""
+        index = self.index()
+        flat = [q for g in groups for q in g.queries]
+        matched = match_many(
+            index, flat, threshold=threshold, limit=limit * DESIGNATION_HEADROOM, sources=sources
+        )
+        results: list[PartyResult] = []
+        position = 0
+        for group in groups:
+            found = matched[position : position + len(group.queries)]
+            position += len(group.queries)
+            hits = found[0] if len(found) == 1 else best_per_entity(found)
+            if exclude_schemas:
+                hits = [h for h in hits if h.schema not in exclude_schemas]
+            hits = first_designations(index, hits, limit)
+            result = self._review(group.party_id, group.queries[0], hits, decisions, sources)
+            if mentions:
+                result = replace(result, mentions=self._mentions(result, sources))
+            results.append(result)
+        return results
 
     def stream_parties(
         self,
@@ -507,33 +562,23 @@ class Screener:
         kind: str,
         progress: Callable[[int], None] | None,
     ) -> Iterator[PartyResult]:
-        index = self.index()
-        fetch = limit * DESIGNATION_HEADROOM
         # the last result is held back until the run is recorded: a consumer that read every result
         # knows the run is on record
         pending: PartyResult | None = None
         with tempfile.TemporaryFile(prefix="aktsam-run-") as spool:
             iterator = iter(parties)
             while chunk := list(islice(iterator, BATCH)):
-                queries = [
-                    Query(p.name, p.schema, p.countries, p.birth_date, id=p.id) for p in chunk
-                ]
-                matched = match_many(
-                    index, queries, threshold=run.threshold, limit=fetch, sources=run.lists
-                )
                 decisions = decisions_for(self.store, [p.id for p in chunk])
-                results = [
-                    self._review(
-                        party.id,
-                        query,
-                        first_designations(index, hits, limit),
-                        decisions,
-                        run.lists,
-                    )
-                    for party, query, hits in zip(chunk, queries, matched, strict=True)
-                ]
+                results = self._screen_chunk(
+                    [_group(p) for p in chunk], run.threshold, limit, run.lists, decisions
+                )
                 records = [_record(r, h, False) for r in results for h in r.hits]
-                pickle.dump(records, spool, protocol=pickle.HIGHEST_PROTOCOL)
+                # plain tuples: unpickling a slotted dataclass calls back into Python per record
+                pickle.dump(
+                    [_fields(record) for record in records],
+                    spool,
+                    protocol=pickle.HIGHEST_PROTOCOL,
+                )
                 run.parties += len(chunk)
                 run.hits += len(records)
                 run.with_open_hits += sum(1 for r in results if r.open_hits)
@@ -641,6 +686,12 @@ class Screener:
         return (entity_id, snap.id, content) if content else None
 
 
+def _group(party: PartyRow) -> QueryGroup:
+    """A party of a file screened under its one name."""
+    query = Query(party.name, party.schema, party.countries, party.birth_date, id=party.id)
+    return QueryGroup(party.id, [query])
+
+
 def _record(result: PartyResult, hit: ScreenedHit, many: bool) -> HitRecord:
     """The run record of one hit (the form that matched, when a party was screened under several)."""
     return HitRecord(
@@ -655,13 +706,27 @@ def _record(result: PartyResult, hit: ScreenedHit, many: bool) -> HitRecord:
     )
 
 
+def _fields(record: HitRecord) -> tuple[Any, ...]:
+    return (
+        record.query_id,
+        record.query_name,
+        record.entity_id,
+        record.snapshot_id,
+        record.score,
+        record.matched_name,
+        record.explanation,
+        record.status,
+    )
+
+
 def _unspool(spool: IO[bytes]) -> Iterator[HitRecord]:
     while True:
         try:
-            batch: list[HitRecord] = pickle.load(spool)
+            batch: list[tuple[Any, ...]] = pickle.load(spool)
         except EOFError:
             return
-        yield from batch
+        for fields in batch:
+            yield HitRecord(*fields)
 
 
 def best_per_entity(groups: Sequence[Sequence[Hit]]) -> list[Hit]:

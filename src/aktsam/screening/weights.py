@@ -185,8 +185,9 @@ SHORT_QUERY_CAP: Final[float] = 0.5
 
 #: The converse: a listed organisation name of one token of at most this many letters (an acronym or
 #: short name: "HUA" for Harakat ul-Ansar, "HUM") carries a match only for a query it covers apart from
-#: words that are not distinctive. With a distinctive query word left over the score is capped at
-#: ``SHORT_QUERY_CAP``: "大华" (Dahua, pinyin "da hua") scored 0.81 against "HUA" by its second syllable.
+#: light words (weight under ``DISTINCTIVE_MIN_WEIGHT``) and place names. With a weightier query word
+#: left over, however short, the score is capped at ``SHORT_QUERY_CAP``: "大华" (Dahua, pinyin "da hua")
+#: scored 0.81 against "HUA" by its second syllable, "SAP SE" 0.78 against the alias "SE".
 SHORT_LISTED_MAX_LENGTH: Final[int] = 3
 
 #: Share of its weight the seat of a listed organisation name keeps when the query leaves it out and

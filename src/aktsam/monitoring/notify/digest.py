@@ -7,24 +7,24 @@ prints it (``run_id``, ``snapshot_ids``, ``counts``, ``alerts`` with ``party_id`
 ``aktsam_version``. The e-mail lists at most :data:`MAX_EMAIL_ALERTS` alerts and says how many more
 there are; the web page and the webhook carry all of them.
 
-The e-mail shows one line per designation (:func:`designation_groups`): the entries the lists link as
-one designation (an OFAC entry and its CSL copy, a UK entry and the UN designation it implements), which
-the run alerts on entry by entry, are one line, led by the best-scoring entry, with the others under
-"also on". Its counts are of those lines. The webhook keeps every entry, each naming its designation in
-``explanation.designation``.
+The e-mail shows one line per designation (:func:`aktsam.monitoring.alerts.group_alerts`): the
+entries the lists link as one designation (an OFAC entry and its CSL copy, a UK entry and the UN
+designation it implements), which the run alerts on entry by entry, are one line, led by the
+best-scoring entry, with the others under "also on". Its counts are of those lines. The webhook keeps
+every entry, each naming its designation in ``explanation.designation``.
 """
 
 from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Sequence
 from datetime import UTC, datetime
 from html import escape
 from typing import Any
 
 import aktsam
-from aktsam.monitoring.model import Alert, MonitorRun
+from aktsam.monitoring.alerts import group_alerts
+from aktsam.monitoring.model import Alert, AlertGroup, MonitorRun
 from aktsam.settings import Settings
 
 MAX_EMAIL_ALERTS = 200
@@ -53,27 +53,8 @@ def by_kind(alerts: list[Alert]) -> dict[str, int]:
     return {kind: counts[kind] for kind in ordered}
 
 
-def designation_groups(alerts: Sequence[Alert]) -> list[list[Alert]]:
-    """The alerts as one group per kind, party and designation (``explanation["designation"]``), in
-    the order of their first alert, best score first within a group; an alert without a designation
-    (a delisting, a stale list) is a group of its own."""
-    groups: dict[tuple[Any, ...], list[Alert]] = {}
-    for alert in alerts:
-        designation = alert.explanation.get("designation")
-        key: tuple[Any, ...] = (
-            (alert.kind, alert.party_id, designation)
-            if isinstance(designation, str)
-            else ("alert", alert.id)
-        )
-        groups.setdefault(key, []).append(alert)
-    return [
-        sorted(group, key=lambda a: -(a.score if a.score is not None else 0.0))
-        for group in groups.values()
-    ]
-
-
-def _also_on(group: Sequence[Alert]) -> str:
-    return "; ".join(f"{a.list} {_what(a)}, score {_score(a)}" for a in group[1:])
+def _also_on(group: AlertGroup) -> str:
+    return "; ".join(f"{a.list} {_what(a)}, score {_score(a)}" for a in group.also)
 
 
 def _count_text(counts: dict[str, int]) -> str:
@@ -144,8 +125,8 @@ def probe_email(settings: Settings) -> tuple[str, str, str]:
 def subject(run: MonitorRun) -> str:
     if run.status == "failed":
         return f"aktsam monitoring run {run.id} FAILED"
-    groups = designation_groups(run.alerts)
-    return f"aktsam monitoring run {run.id}: {_count_text(by_kind([g[0] for g in groups]))}"
+    groups = group_alerts(run.alerts)
+    return f"aktsam monitoring run {run.id}: {_count_text(by_kind([g.lead for g in groups]))}"
 
 
 def _when(moment: datetime | None) -> str:
@@ -169,8 +150,8 @@ def _score(alert: Alert) -> str:
 def email_text(settings: Settings, run: MonitorRun) -> str:
     """The plain-text digest."""
     url = run_url(settings, run.id)
-    groups = designation_groups(run.alerts)
-    counts = by_kind([g[0] for g in groups])
+    groups = group_alerts(run.alerts)
+    counts = by_kind([g.lead for g in groups])
     lines = [
         f"aktsam monitoring run {run.id} ({run.mode}), {run.status}, finished {_when(run.finished_at)}",
         f"List snapshots used: {', '.join(map(str, run.snapshot_ids)) or '-'}",
@@ -181,13 +162,13 @@ def email_text(settings: Settings, run: MonitorRun) -> str:
     if url:
         lines += ["", f"Review them: {url}"]
     for group in groups[:MAX_EMAIL_ALERTS]:
-        alert = group[0]
+        alert = group.lead
         lines += [
             "",
             f"* {alert.kind}: {_who(alert)}",
             f"  list {alert.list}: {_what(alert)}, score {_score(alert)}",
         ]
-        if len(group) > 1:
+        if group.also:
             lines.append(f"  also on: {_also_on(group)}")
         lines.append(f"  {short_explanation(alert)}")
     if len(groups) > MAX_EMAIL_ALERTS:
@@ -201,13 +182,13 @@ def email_html(settings: Settings, run: MonitorRun) -> str:
     """The HTML alternative: the same content as :func:`email_text`, as a table."""
     url = run_url(settings, run.id)
     link = f'<p><a href="{escape(url)}">{escape(url)}</a></p>' if url else ""
-    groups = designation_groups(run.alerts)
-    counts = by_kind([g[0] for g in groups])
+    groups = group_alerts(run.alerts)
+    counts = by_kind([g.lead for g in groups])
     rows = "".join(
         "<tr>"
-        f"<td>{escape(g[0].kind)}</td><td>{escape(_who(g[0]))}</td><td>{escape(g[0].list)}</td>"
-        f"<td>{escape(_what(g[0]))}</td><td>{escape(_score(g[0]))}</td>"
-        f"<td>{escape(_also_on(g) or '-')}</td><td>{escape(short_explanation(g[0]))}</td>"
+        f"<td>{escape(g.lead.kind)}</td><td>{escape(_who(g.lead))}</td><td>{escape(g.lead.list)}</td>"
+        f"<td>{escape(_what(g.lead))}</td><td>{escape(_score(g.lead))}</td>"
+        f"<td>{escape(_also_on(g) or '-')}</td><td>{escape(short_explanation(g.lead))}</td>"
         "</tr>"
         for g in groups[:MAX_EMAIL_ALERTS]
     )
@@ -233,7 +214,6 @@ def email_html(settings: Settings, run: MonitorRun) -> str:
 __all__ = [
     "MAX_EMAIL_ALERTS",
     "by_kind",
-    "designation_groups",
     "email_html",
     "email_text",
     "probe_body",

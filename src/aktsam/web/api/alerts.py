@@ -1,6 +1,8 @@
 """Monitoring over HTTP: the alerts continuous monitoring raised, and its runs.
 
-``GET /api/alerts`` pages through alerts (newest first) with filters; ``GET /api/alerts/{id}`` is one
+``GET /api/alerts`` pages through alerts (newest first, one per listed entry) with filters; ``GET
+/api/alerts/by-designation`` the same alerts one item per designation (an OFAC entry and its CSL copy are
+one item), as the alerts page and ``aktsam alerts list`` show them; ``GET /api/alerts/{id}`` is one
 alert; ``GET /api/monitor/runs`` the recent runs, failed ones included. An alert's ``status`` comes from
 the hit decisions (``open``, ``pending`` four-eyes approval, ``reviewed``, ``info`` for a delisting,
 ``closed``): review a hit alert with ``POST /api/hits/decisions``, as any other hit.
@@ -9,14 +11,15 @@ the hit decisions (``open``, ``pending`` four-eyes approval, ``reviewed``, ``inf
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 from urllib.parse import urlencode
 
-from fastapi import Path, Query, Request
+from fastapi import Depends, Path, Query, Request
 from pydantic import BaseModel, Field
 
 from aktsam.monitoring.model import Alert, MonitorRun
-from aktsam.monitoring.service import get_alert, list_alerts, recent_runs
+from aktsam.monitoring.service import get_alert, list_alert_groups, list_alerts, recent_runs
 from aktsam.monitoring.views import check_list
 from aktsam.web.auth import CurrentUser, get_store, router
 
@@ -65,6 +68,31 @@ class AlertPageOut(BaseModel):
     )
 
 
+class AlertGroupOut(BaseModel):
+    designation: str | None = Field(
+        None,
+        description="The designation's key (its smallest entity id); null for an alert naming none "
+        "(a delisting, a stale list).",
+        examples=["ofac-sdn:2686"],
+    )
+    status: AlertStatus = Field(
+        ..., description="The status most in need of review among its alerts."
+    )
+    open: bool = Field(..., description="One of its alerts needs review.")
+    alerts: list[AlertOut] = Field(..., description="Best score first: the first leads.")
+
+
+class AlertGroupPageOut(BaseModel):
+    items: list[AlertGroupOut]
+    total: int = Field(..., description="Designations matching the filters, over all pages.")
+    alerts: int = Field(..., description="Alerts in those designations.")
+    limit: int
+    offset: int
+    next: str | None = Field(
+        None, description="The URL of the next page (same filters), or null on the last page."
+    )
+
+
 class MonitorRunOut(BaseModel):
     run_id: int
     started_at: dt.datetime
@@ -92,10 +120,43 @@ def run_out(run: MonitorRun) -> MonitorRunOut:
 api = router(role="viewer", prefix="/api", tags=["monitoring"])
 
 
-@api.get("/alerts", response_model=AlertPageOut, summary="Monitoring alerts, filtered and paged")
-def alerts(
+@dataclass(frozen=True, slots=True)
+class AlertFilters:
+    """The filters and page both alert listings take (a FastAPI dependency)."""
+
+    open_only: bool
+    kind: str | None
+    list: str | None
+    party_id: str | None
+    run_id: int | None
+    limit: int
+    offset: int
+
+    def next_url(self, path: str, total: int) -> str | None:
+        """The URL of the next page with the same filters, or None on the last page."""
+        if self.offset + self.limit >= total:
+            return None
+        filters = {"kind": self.kind, "list": self.list, "party_id": self.party_id}
+        query: dict[str, Any] = {"open": "true"} if self.open_only else {}
+        query.update({k: v for k, v in {**filters, "run_id": self.run_id}.items() if v is not None})
+        query.update({"limit": self.limit, "offset": self.offset + self.limit})
+        return f"{path}?{urlencode(query)}"
+
+    def arguments(self) -> dict[str, Any]:
+        """The keyword arguments of :func:`list_alerts` and :func:`list_alert_groups`."""
+        return {
+            "open_only": self.open_only,
+            "kind": self.kind,
+            "party_id": self.party_id,
+            "list_source": self.list,
+            "run_id": self.run_id,
+            "limit": self.limit,
+            "offset": self.offset,
+        }
+
+
+def alert_filters(
     request: Request,
-    user: CurrentUser,
     open_: Annotated[
         bool,
         Query(alias="open", description="Only alerts needing review (status open or pending)."),
@@ -117,33 +178,57 @@ def alerts(
     ] = None,
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = 50,
     offset: Annotated[int, Query(ge=0, le=2**62)] = 0,
-) -> AlertPageOut:
-    """Alerts newest first. `total` counts every match; `next` is the next page's URL."""
-    store = get_store(request)
-    check_list(store, list_)
-    page = list_alerts(
-        store,
-        open_only=open_,
-        kind=kind,
-        party_id=party_id,
-        list_source=list_,
-        run_id=run_id,
-        limit=limit,
-        offset=offset,
-    )
-    following: str | None = None
-    if offset + limit < page.total:
-        filters = {"kind": kind, "list": list_, "party_id": party_id, "run_id": run_id}
-        query: dict[str, Any] = {"open": "true"} if open_ else {}
-        query.update({k: v for k, v in filters.items() if v is not None})
-        query.update({"limit": limit, "offset": offset + limit})
-        following = f"/api/alerts?{urlencode(query)}"
+) -> AlertFilters:
+    check_list(get_store(request), list_)
+    return AlertFilters(open_, kind, list_, party_id, run_id, limit, offset)
+
+
+Filters = Annotated[AlertFilters, Depends(alert_filters)]
+
+
+@api.get("/alerts", response_model=AlertPageOut, summary="Monitoring alerts, filtered and paged")
+def alerts(request: Request, user: CurrentUser, filters: Filters) -> AlertPageOut:
+    """Alerts newest first, one per listed entry (each names its designation in
+    `explanation.designation`). `total` counts every match; `next` is the next page's URL."""
+    page = list_alerts(get_store(request), **filters.arguments())
     return AlertPageOut(
         items=[alert_out(a) for a in page.items],
         total=page.total,
         limit=page.limit,
         offset=page.offset,
-        next=following,
+        next=filters.next_url("/api/alerts", page.total),
+    )
+
+
+@api.get(
+    "/alerts/by-designation",
+    response_model=AlertGroupPageOut,
+    summary="Monitoring alerts, one per designation",
+)
+def alert_groups(request: Request, user: CurrentUser, filters: Filters) -> AlertGroupPageOut:
+    """Alerts newest first, one item per kind, party and designation: the lists link an OFAC SDN entry
+    and its CSL copy, or a UN designation and the UK and EU entries implementing it, into one
+    designation, and a run alerts on each entry. An item's `alerts` are best score first (the first
+    leads); `status` is the one most in need of review. `total`, `limit` and `offset` count items;
+    `alerts` counts the alerts in all of them. The web page and `aktsam alerts list` show this."""
+    page = list_alert_groups(get_store(request), **filters.arguments())
+    return AlertGroupPageOut(
+        items=[
+            AlertGroupOut.model_validate(
+                {
+                    "designation": g.designation,
+                    "status": g.status,
+                    "open": g.open,
+                    "alerts": [alert_out(a) for a in g.alerts],
+                }
+            )
+            for g in page.items
+        ],
+        total=page.total,
+        alerts=page.alerts,
+        limit=page.limit,
+        offset=page.offset,
+        next=filters.next_url("/api/alerts/by-designation", page.total),
     )
 
 
@@ -171,4 +256,12 @@ def runs(
 
 ROUTERS = (api,)
 
-__all__ = ["ROUTERS", "AlertOut", "AlertPageOut", "MonitorRunOut"]
+__all__ = [
+    "ROUTERS",
+    "AlertFilters",
+    "AlertGroupOut",
+    "AlertGroupPageOut",
+    "AlertOut",
+    "AlertPageOut",
+    "MonitorRunOut",
+]

@@ -53,6 +53,11 @@ class ScreenRequest(ApiModel):
     lists: list[str] = Field([], max_length=20, description="Source ids (default: all).")
     threshold: float = Field(DEFAULT_THRESHOLD, gt=0.0, le=1.0)
     limit: int = Field(10, ge=1, le=50)
+    mentions: bool = Field(
+        True,
+        description="Also look for each party's name in the listed entries' remarks (a director or "
+        "employee of it listed): `mentions` in each result, not hits.",
+    )
 
 
 class HitOut(BaseModel):
@@ -91,10 +96,37 @@ def stale_out(stale: list[StaleList]) -> list[StaleListOut]:
     return [StaleListOut.model_validate(w.to_dict()) for w in stale]
 
 
+class MentionOut(BaseModel):
+    entity_id: str
+    list: str
+    source_id: str
+    schema_: str = Field(..., alias="schema", serialization_alias="schema")
+    entity_name: str
+    words: str = Field(..., description="The party's words as found in the remarks (normalised).")
+    excerpt: str = Field(..., description="The remarks around them, as published.")
+    field: str = Field("remarks", description="The listing's field they were found in.")
+
+
+class MentionsOut(BaseModel):
+    searched: bool = Field(
+        ...,
+        description="False when the remarks were not searched (a person; a name too generic): "
+        "no mention then says nothing.",
+    )
+    note: str | None = Field(None, description="Why they were not searched.")
+    items: list[MentionOut]
+    total: int = Field(..., description="Mentions in all (items holds the first 10).")
+
+
 class PartyResultOut(BaseModel):
     party_id: str
     name: str
     hits: list[HitOut]
+    mentions: MentionsOut = Field(
+        ...,
+        description="Listed entries whose remarks name the party: low severity, not hits (no score, "
+        "no decision); the entries of the designations it hits are left out.",
+    )
 
 
 class ScreenResponse(BaseModel):
@@ -172,6 +204,7 @@ def screen_response(run: ScreeningRun) -> ScreenResponse:
                     )
                     for h in r.hits
                 ],
+                mentions=MentionsOut.model_validate(r.mentions.to_dict()),
             )
             for r in run.results
         ],
@@ -234,6 +267,7 @@ def screen(request: Request, user: CurrentUser, body: ScreenRequest) -> ScreenRe
             limit=body.limit,
             actor=user.username,
             kind="api",
+            mentions=body.mentions,
         )
     )
     return screen_response(run)

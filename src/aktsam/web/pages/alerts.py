@@ -1,17 +1,21 @@
 """The Alerts page: what monitoring raised, filtered and paged, reviewed through the hit decisions.
 
-``GET /alerts`` (viewer) lists alerts, newest first: ``status`` (``open``, the default: those needing
-review, or ``all``), ``kind``, ``list``, ``party`` and ``run`` filter; ``page`` pages. Each alert shows
-its party, list, listed entity, snapshot, score, the matcher's explanation, its kind and its review
-state, which comes from the hit decisions (:func:`aktsam.monitoring.service.list_alerts`).
-``GET /alerts/{id}`` (viewer) is one alert. There is no decision endpoint here: an analyst reviews a
-``new-hit`` or ``changed-listing`` alert with the screening page's own form (``POST
-/screening/decide``, clear or confirm with a reason, four eyes for clearing a confirmed hit), which
-comes back to this page. The page also lists the recent monitoring runs, failed ones included.
+``GET /alerts`` (viewer) lists alerts, newest first, one row per designation
+(:func:`aktsam.monitoring.service.list_alert_groups`): an OFAC SDN entry and its CSL copy, or a UN
+designation and the UK and EU entries implementing it, are one row, the best-scoring entry leading and
+the others under "also on". ``status`` (``open``, the default: those needing review, or ``all``),
+``kind``, ``list``, ``party`` and ``run`` filter; ``page`` pages (25 designations a page). Each alert
+shows its party, list, listed entity, snapshot, score, the matcher's explanation, its kind and its
+review state, which comes from the hit decisions. ``GET /alerts/{id}`` (viewer) is one alert. There is
+no decision endpoint here: an analyst reviews a ``new-hit`` or ``changed-listing`` alert with the
+screening page's own form (``POST /screening/decide``, clear or confirm with a reason, four eyes for
+clearing a confirmed hit; the decision covers every entry of the designation), which comes back to
+this page. The page also lists the recent monitoring runs, failed ones included.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
@@ -19,8 +23,8 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
 from aktsam.errors import InputError
-from aktsam.monitoring.model import ALERT_KINDS, Alert
-from aktsam.monitoring.service import get_alert, list_alerts, recent_runs
+from aktsam.monitoring.model import ALERT_KINDS, Alert, AlertGroup
+from aktsam.monitoring.service import get_alert, list_alert_groups, recent_runs
 from aktsam.monitoring.views import check_list, known_lists
 from aktsam.web.auth import CurrentUser, get_store, router
 from aktsam.web.pages.common import notice
@@ -52,7 +56,7 @@ def routers() -> list[APIRouter]:
         filters = parse_filters(status=status, kind=kind, source=source, party=party, run=run)
         check_list(store, filters["list"] or None)
         number = _int(page, "page") or 1
-        found = list_alerts(
+        found = list_alert_groups(
             store,
             open_only=filters["status"] == "open",
             kind=filters["kind"] or None,
@@ -70,8 +74,9 @@ def routers() -> list[APIRouter]:
             "alerts.html.j2",
             {
                 **notice(request),
-                "alerts": [row(a) for a in found.items],
+                "alerts": [row(g.lead, g.also) for g in found.items],
                 "total": found.total,
+                "entries": found.alerts,
                 "first": found.offset + 1,
                 "last": found.offset + len(found.items),
                 "page": number,
@@ -130,17 +135,22 @@ def filter_query(filters: dict[str, Any]) -> str:
     return urlencode({k: v for k, v in filters.items() if v not in (None, "")})
 
 
-def row(alert: Alert) -> dict[str, Any]:
-    """What the template shows of one alert."""
+def row(alert: Alert, also: Sequence[Alert] = ()) -> dict[str, Any]:
+    """What the template shows of one alert and, under "also on", the other listings of its
+    designation (:class:`~aktsam.monitoring.model.AlertGroup`). A decision taken on the row covers
+    them all (the screening decision is recorded on every entry of the designation)."""
+    status = AlertGroup(None, (alert, *also)).status
+    decisions = {a.decision for a in (alert, *also)}
     return {
         "alert": alert,
+        "also": [row(a) for a in also],
         "decidable": alert.kind in DECIDABLE
-        and alert.status != "closed"
+        and status != "closed"
         and alert.party_id is not None
         and alert.entity_id is not None,
-        "status_word": STATUS_WORDS.get(alert.status, alert.status),
+        "status_word": STATUS_WORDS.get(status, status),
         "decision_word": DECISION_WORDS.get(alert.decision or "", alert.decision),
-        "ok": alert.status in ("reviewed", "info") and alert.decision != "confirmed",
+        "ok": status in ("reviewed", "info") and "confirmed" not in decisions,
     }
 
 

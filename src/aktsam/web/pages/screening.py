@@ -62,7 +62,7 @@ def routers() -> list[APIRouter]:
             raise InputError("enter a name to screen", field="name")
         done = retrying(
             lambda: shared_screener(request).screen(
-                name.strip(), party_id=party_id.strip() or None, actor=user.username
+                name.strip(), party_id=party_id.strip() or None, actor=user.username, mentions=True
             )
         )
         return redirect("/screening", run=done.run_id)
@@ -231,11 +231,19 @@ def run_context(request: Request, run_id: int, *, user: User | None = None) -> d
         party["hits"] = _by_designation(index, party["hits"])
     snaps = [get_snapshot(store, i) for i in run.snapshot_ids]
     stale = stale_lists(snaps, load_sources(store.settings.sources_file), run.created_at.date())
+    recorded = run.params.get("mentions")
+    mentions = [
+        {"id": party_id, **found}
+        for party_id, found in (recorded.items() if isinstance(recorded, dict) else ())
+        if isinstance(found, dict) and (found.get("total") or not found.get("searched"))
+    ]
     return {
         "run": run,
         "results": list(parties.values()),
         "data_as_of": data_as_of(snaps),
         "stale_lists": stale,
+        # listed entries whose remarks name a party, as shown when the run was made (not hits)
+        "mentions": mentions,
     }
 
 
