@@ -327,6 +327,9 @@ def test_country_match_and_mismatch() -> None:
         ("1952-10-08", ["1952-10-07"], "dob_day_disjoint"),
         ("1952-11", ["1952-10-07"], "dob_day_disjoint"),
         ("1960", ["1952-10-07", "1953"], "dob_year_disjoint"),
+        ("1950", ["1949"], "dob_year_near"),
+        ("1954-02-01", ["1952-10-07", "1953"], "dob_year_near"),
+        ("1955", ["1953"], "dob_year_disjoint"),
         ("1960-01-01", [], None),
     ],
 )
@@ -339,6 +342,9 @@ def test_birth_dates_compare_at_the_precision_both_sides_have(
 
 def test_a_wrong_birth_year_sinks_even_an_exact_name_below_the_default_threshold() -> None:
     assert 1.0 + W.DOB_YEAR_DISJOINT < W.DEFAULT_THRESHOLD
+    # a year one off is a weak contradiction: an exact name stays a hit, a weak one does not
+    assert 1.0 + W.DOB_YEAR_NEAR >= W.DEFAULT_THRESHOLD
+    assert W.DOB_YEAR_DISJOINT < W.DOB_YEAR_NEAR < 0
 
 
 def test_identifiers_match_ignoring_spaces_and_punctuation() -> None:

@@ -7,9 +7,9 @@ after the token alignment, as ``(feature, delta, detail)`` triples whose deltas 
 
 Feature names follow nomenklatura's where one exists: ``country_match``, ``country_mismatch``,
 ``dob_year_disjoint``, ``dob_day_disjoint``, ``dob_exact``, ``schema_mismatch``, ``identifier_match``;
-name-level ones are ``thin_evidence``, ``weak_alias``, ``enriched_alias``, ``former_name``,
-``unmatched_distinctive``, ``order_mismatch``, ``short_query``, ``short_listed_name``, ``patronymic_missing``,
-``seat_missing`` and ``name_conflict``.
+aktsam's own are ``dob_year_near`` (a birth year one off) and, name-level, ``thin_evidence``,
+``weak_alias``, ``enriched_alias``, ``former_name``, ``unmatched_distinctive``, ``order_mismatch``,
+``short_query``, ``short_listed_name``, ``patronymic_missing``, ``seat_missing`` and ``name_conflict``.
 """
 
 from __future__ import annotations

@@ -60,7 +60,8 @@ def country_adjustment(query: Iterable[str], listed: Collection[str]) -> Adjustm
 
 
 def birth_date_adjustment(query: str | None, listed: Sequence[str]) -> Adjustment | None:
-    """``dob_exact`` / ``dob_day_disjoint`` / ``dob_year_disjoint`` for partial ISO dates.
+    """``dob_exact`` / ``dob_day_disjoint`` / ``dob_year_near`` (a listed year one off) /
+    ``dob_year_disjoint`` for partial ISO dates.
 
     Dates are compared at the precision both sides have: "1970" agrees with "1970-05-01", "1970-05-02"
     does not agree with "1970-05-01", "1971" does not agree with "1970".
@@ -71,7 +72,12 @@ def birth_date_adjustment(query: str | None, listed: Sequence[str]) -> Adjustmen
     if not year.isdigit():
         return None
     shown = ", ".join(sorted(set(listed)))
-    if year not in {d[:4] for d in listed}:
+    years = {d[:4] for d in listed}
+    if year not in years:
+        near = any(y.isdigit() and abs(int(y) - int(year)) == 1 for y in years)
+        if near:
+            detail = f"query {query}; entry {shown} (a year apart)"
+            return Adjustment("dob_year_near", W.DOB_YEAR_NEAR, detail)
         return Adjustment("dob_year_disjoint", W.DOB_YEAR_DISJOINT, f"query {query}; entry {shown}")
     if len(query) >= 10 and query[:10] in {d[:10] for d in listed if len(d) >= 10}:
         return Adjustment("dob_exact", W.DOB_EXACT, query[:10])

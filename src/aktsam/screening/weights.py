@@ -241,6 +241,12 @@ DOB_EXACT: Final[float] = 0.05
 #: (1.0) falls below the default threshold.
 DOB_YEAR_DISJOINT: Final[float] = -0.35
 
+#: The query's birth year is none of the entity's, but one of them is a year before or after: lists
+#: give approximate years and disagree by one (the UN lists PAK YONG SIK born 1949, the UK 1950), so
+#: this is a weak contradiction, like a different day. Measured on bench/screening.py (cross-list
+#: queries carry the other list's first birth date): see CHANGELOG, 2026-12-07 fourth session.
+DOB_YEAR_NEAR: Final[float] = -0.1
+
 #: Same birth year, different month or day: a weaker contradiction (lists often guess day and month).
 DOB_DAY_DISJOINT: Final[float] = -0.1
 
