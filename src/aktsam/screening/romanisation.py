@@ -14,7 +14,8 @@ variants of each other (:data:`aktsam.screening.weights.ROMANISATION_SIMILARITY`
 
 The key is lossy on purpose (ч and х share a class, because "ch" is ч in English and х in Swedish,
 German and Polish), so it only ever adds a neighbour at a similarity below an exact match, and only for
-tokens of :data:`~aktsam.screening.weights.ROMANISATION_MIN_LENGTH` letters or more.
+tokens of :data:`~aktsam.screening.weights.ROMANISATION_MIN_LENGTH` letters or more, and for a pair only
+when the longer token has :data:`~aktsam.screening.weights.ROMANISATION_LONGER_MIN_LENGTH` or more.
 """
 
 from __future__ import annotations
@@ -67,8 +68,9 @@ def romanisation_key(token: str) -> str | None:
 
 
 def same_romanisation(left: str, right: str) -> bool:
-    """Whether two different tokens are romanisation variants (same key)."""
-    if left == right:
+    """Whether two different tokens are romanisation variants: the same key, and the longer of them
+    of :data:`~aktsam.screening.weights.ROMANISATION_LONGER_MIN_LENGTH` letters or more."""
+    if left == right or max(len(left), len(right)) < W.ROMANISATION_LONGER_MIN_LENGTH:
         return False
     key = romanisation_key(left)
     return key is not None and key == romanisation_key(right)

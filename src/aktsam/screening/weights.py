@@ -83,7 +83,13 @@ ROMANISATION_SIMILARITY: Final[float] = 0.85
 
 #: Shortest token given a romanisation key. Four-letter syllables of Chinese and Korean names differ
 #: by exactly the letters the key folds ("yang"/"jang", "yong"/"jong"), so they get none.
-ROMANISATION_MIN_LENGTH: Final[int] = 6
+ROMANISATION_MIN_LENGTH: Final[int] = 5
+
+#: Two tokens with the same key are neighbours only when the longer has at least this many letters:
+#: five-letter given names meet their six-letter spellings ("maxim"/"maksim", "artem"/"artyom",
+#: "fedor"/"fyodor"), while two five-letter syllables that the key folds together ("yeong"/"jeong",
+#: two Korean syllables) stay apart.
+ROMANISATION_LONGER_MIN_LENGTH: Final[int] = 6
 
 #: Similarity of an initial with a word starting with that letter ("v"/"vladimir"). Initials only ever
 #: match initials or first letters.
