@@ -291,6 +291,8 @@ def test_abbreviations_expanded() -> None:
         ("Guangdong Guanghua Sci-Tech Co.", "Guangdong Guanghua Science Technology Company"),
         ("Ting Shing Tai Jewellery (HK) Co. Limited", "Ting Shing Tai Jewellery Hong Kong Co Ltd"),
         ("Acme Defence Centre", "Acme Defense Center"),
+        ("KOREA ANSAN SHPG COMPANY", "KOREA ANSAN SHIPPING COMPANY"),  # UN SC KPe.062, its alias
+        ("COSCO SHIPPING SEAMAN SHP MGMT", "Cosco Shipping Seaman Shipping Management"),
     ],
 )
 def test_abbreviation_pairs_meet(short: str, long: str) -> None:
