@@ -2,13 +2,16 @@
 
 Usage (from the repository root, in the venv)::
 
-    python bench/screen_file.py [--sizes 10000,100000,1000000] [--seed S] [--save]
+    python bench/screen_file.py [--sizes 10000,100000,1000000] [--seed S] [--workload W] [--save]
 
 What it does:
 
-1. writes, for each size, a CSV of parties (``id,name,schema``): 30 % are names of the bundled list
-   snapshot (``aktsam.lists.bundled``; they hit), 70 % are two to four words drawn from those names
-   (most do not), with a random schema. The same seed gives the same files;
+1. writes, for each size, a CSV of parties (``id,name,schema``). ``--workload list-words`` (the
+   default): 30 % are names of the bundled list snapshot (``aktsam.lists.bundled``; they hit), 70 % are
+   two to four words drawn from those names (most do not), with a random schema. ``--workload
+   register``: the register of ``bench/monitoring.py``, 2 % listed names and Faker person and company
+   names over 27 weighted locales, a fifth of them in non-Latin scripts. The same seed gives the same
+   files;
 2. makes a fresh aktsam home (SQLite, the bundled snapshot) and builds its matching index once, not
    timed;
 3. runs ``aktsam screen-file FILE --output OUT.csv`` in a child process per size, as a user does
@@ -55,14 +58,33 @@ def list_names() -> list[tuple[str, str]]:
     return out
 
 
-def write_parties(path: Path, size: int, names: list[tuple[str, str]], seed: int) -> None:
-    """``size`` parties: 30 % listed names, 70 % two to four words drawn from them."""
+WORKLOADS = ("list-words", "register")
+
+
+def write_parties(
+    path: Path, size: int, names: list[tuple[str, str]], seed: int, workload: str = "list-words"
+) -> None:
+    """``size`` parties. ``list-words``: 30 % listed names, 70 % two to four words drawn from them
+    (every word is a listed word: many candidates per query). ``register``: the monitoring benchmark's
+    register (``bench/monitoring.py``): 2 % listed names, the rest Faker person and company names over
+    27 weighted locales, a fifth in non-Latin scripts."""
     rng = random.Random(seed)
-    words = [word for name, _ in names for word in name.split()]
-    schemas = ["person", "organization", ""]
     with path.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
         writer.writerow(["id", "name", "schema"])
+        if workload == "register":
+            from monitoring import REAL_SHARE, _Names  # bench/monitoring.py, beside this script
+
+            generate = _Names(seed)
+            for number in range(size):
+                if rng.random() < REAL_SHARE:
+                    name, schema = rng.choice(names)
+                else:
+                    name, schema = generate(rng)
+                writer.writerow([f"C-{number}", name, schema])
+            return
+        words = [word for name, _ in names for word in name.split()]
+        schemas = ["person", "organization", ""]
         for number in range(size):
             if rng.random() < 0.3:
                 name, schema = rng.choice(names)
@@ -94,13 +116,21 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="10000,100000")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--workload",
+        choices=WORKLOADS,
+        default="list-words",
+        help="list-words (default): parties built from listed names and their words; register: the "
+        "monitoring benchmark's multi-script register of Faker names, 2 %% listed",
+    )
     parser.add_argument("--save", action="store_true")
     ns = parser.parse_args(argv)
     sizes = [int(s) for s in ns.sizes.split(",") if s]
     aktsam = str(Path(sys.executable).with_name("aktsam"))
     lines = [
         f"aktsam screen-file benchmark, {dt.date.today()}",
-        f"command: python bench/screen_file.py --sizes {ns.sizes} --seed {ns.seed}",
+        f"command: python bench/screen_file.py --sizes {ns.sizes} --seed {ns.seed} "
+        f"--workload {ns.workload}",
         f"machine: {platform.platform()}, python {platform.python_version()}, "
         f"{os.cpu_count()} CPUs; load average at start {os.getloadavg()[0]:.2f}",
         "",
@@ -118,7 +148,7 @@ def main(argv: list[str] | None = None) -> int:
         rates: list[float] = []
         for size in sizes:
             source = work / f"parties-{size}.csv"
-            write_parties(source, size, names, ns.seed)
+            write_parties(source, size, names, ns.seed, ns.workload)
             out = work / f"hits-{size}.csv"
             wall, cpu, peak, _ = run_child(
                 [aktsam, "screen-file", str(source), "--output", str(out)], env
@@ -149,7 +179,8 @@ def main(argv: list[str] | None = None) -> int:
     report = "\n".join(lines)
     print(report)
     if ns.save:
-        path = ROOT / "bench" / "results" / f"screen-file-{dt.date.today()}.txt"
+        suffix = "" if ns.workload == "list-words" else f"-{ns.workload}"
+        path = ROOT / "bench" / "results" / f"screen-file{suffix}-{dt.date.today()}.txt"
         path.write_text(report + "\n", encoding="utf-8")
         print(f"saved to {path.relative_to(ROOT)}", file=sys.stderr)
     return 0
