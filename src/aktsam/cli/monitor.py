@@ -26,14 +26,17 @@ JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON on stdout.")]
 ByOpt = Annotated[str | None, typer.Option("--by", help="Who acts (default: your login name).")]
 
 
-def _alert_row(alert: Alert) -> tuple[str, ...]:
+_COLUMNS = ("id", "kind", "status", "party", "list", "entity", "score", "message")
+
+
+def _alert_row(alert: Alert, status: str | None = None) -> tuple[str, ...]:
+    """One alert's cells (``status``: the row's own, a designation's, when it stands for several)."""
     score = "" if alert.score is None else f"{alert.score:.2f}"
-    who = alert.party_id or ""
     return (
         str(alert.id),
         alert.kind,
-        alert.status,
-        who,
+        status or alert.status,
+        alert.party_id or "",
         alert.list,
         alert.entity_id or "",
         score,
@@ -41,37 +44,29 @@ def _alert_row(alert: Alert) -> tuple[str, ...]:
     )
 
 
-def _alerts_table(alerts: list[Alert]) -> Table:
+def _table(columns: tuple[str, ...], rows: list[tuple[str, ...]]) -> Table:
     table = Table(show_lines=False)
-    for column in ("id", "kind", "status", "party", "list", "entity", "score", "message"):
+    for column in columns:
         table.add_column(column, overflow="fold")
-    for alert in alerts:
-        table.add_row(*(escape(c) for c in _alert_row(alert)))
+    for cells in rows:
+        table.add_row(*(escape(c) for c in cells))
     return table
+
+
+def _alerts_table(alerts: list[Alert]) -> Table:
+    return _table(_COLUMNS, [_alert_row(a) for a in alerts])
 
 
 def _groups_table(groups: list[AlertGroup]) -> Table:
-    table = Table(show_lines=False)
-    for column in (
-        "id",
-        "kind",
-        "status",
-        "party",
-        "list",
-        "entity",
-        "score",
-        "message",
-        "also on",
-    ):
-        table.add_column(column, overflow="fold")
-    for group in groups:
-        also = "; ".join(
-            f"{a.list} {a.entity_id or ''} (alert {a.id}, {a.status})" for a in group.also
+    """One row per designation, its other entries under "also on"."""
+    rows = [
+        (
+            *_alert_row(g.lead, g.status),
+            "; ".join(f"{a.list} {a.entity_id or ''} (alert {a.id}, {a.status})" for a in g.also),
         )
-        cells = (*_alert_row(group.lead), also)
-        cells = (cells[0], cells[1], group.status, *cells[3:])
-        table.add_row(*(escape(c) for c in cells))
-    return table
+        for g in groups
+    ]
+    return _table((*_COLUMNS, "also on"), rows)
 
 
 @app.command("run")

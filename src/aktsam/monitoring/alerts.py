@@ -8,7 +8,6 @@ the listing changed does not review a ``changed-listing`` alert.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
 import sqlalchemy as sa
 
@@ -50,26 +49,26 @@ def to_alerts(store: Store, rows: Sequence[MonitorAlertRow]) -> list[Alert]:
     return out
 
 
-def _check_page(kind: str | None, limit: int, offset: int) -> None:
+def _selected(
+    store: Store,
+    *,
+    open_only: bool = False,
+    kind: str | None = None,
+    party_id: str | None = None,
+    list_source: str | None = None,
+    run_id: int | None = None,
+    limit: int = 1,
+    offset: int = 0,
+) -> list[Alert]:
+    """The alerts the filters select, newest first; ``open_only`` leaves out the closed alerts and
+    the delistings (whether an alert needs review is judged after, from the decisions). The page
+    (``limit``, ``offset``) is only checked here: the callers page what they make of the alerts."""
     if kind is not None and kind not in ALERT_KINDS:
         raise InputError(
             f"unknown alert kind {kind!r}; one of {', '.join(ALERT_KINDS)}", field="kind"
         )
     if limit < 1 or offset < 0:
         raise InputError("limit must be positive and offset not negative", field="limit")
-
-
-def _selected(
-    store: Store,
-    *,
-    open_only: bool,
-    kind: str | None,
-    party_id: str | None,
-    list_source: str | None,
-    run_id: int | None,
-) -> list[Alert]:
-    """The alerts the filters select, newest first; ``open_only`` leaves out the closed alerts and
-    the delistings (whether an alert needs review is judged after, from the decisions)."""
     query = sa.select(MonitorAlertRow).order_by(MonitorAlertRow.id.desc())
     if kind is not None:
         query = query.where(MonitorAlertRow.kind == kind)
@@ -100,7 +99,6 @@ def list_alerts(
 ) -> AlertPage:
     """Alerts, one per listed entry, newest first, filtered; ``open_only``: those needing review
     (open or pending). :func:`list_alert_groups` gives them one per designation."""
-    _check_page(kind, limit, offset)
     alerts = _selected(
         store,
         open_only=open_only,
@@ -108,6 +106,8 @@ def list_alerts(
         party_id=party_id,
         list_source=list_source,
         run_id=run_id,
+        limit=limit,
+        offset=offset,
     )
     if open_only:
         alerts = [a for a in alerts if a.open]
@@ -121,23 +121,20 @@ def group_alerts(alerts: Sequence[Alert]) -> list[AlertGroup]:
     monitoring records on every hit alert), in the order of each group's first alert, best score
     first within a group (then by alert id). An alert naming no designation (a delisting, a stale
     list, an alert recorded before designations were named) is a group of its own."""
-    groups: dict[tuple[Any, ...], list[Alert]] = {}
+    groups: dict[object, tuple[str | None, list[Alert]]] = {}
     for alert in alerts:
-        designation = alert.explanation.get("designation")
-        key: tuple[Any, ...] = (
-            (alert.kind, alert.party_id, designation)
-            if isinstance(designation, str)
-            else ("alert", alert.id)
-        )
-        groups.setdefault(key, []).append(alert)
+        named = alert.explanation.get("designation")
+        designation = named if isinstance(named, str) else None
+        key = (alert.kind, alert.party_id, designation) if designation is not None else alert.id
+        groups.setdefault(key, (designation, []))[1].append(alert)
     return [
         AlertGroup(
-            designation=key[2] if key[0] != "alert" else None,
+            designation=designation,
             alerts=tuple(
                 sorted(group, key=lambda a: (-(a.score if a.score is not None else 0.0), a.id))
             ),
         )
-        for key, group in groups.items()
+        for designation, group in groups.values()
     ]
 
 
@@ -155,7 +152,6 @@ def list_alert_groups(
     """Alerts one per designation (:func:`group_alerts`), newest first, filtered as
     :func:`list_alerts`; ``limit`` and ``offset`` count designations. ``open_only``: the designations
     with an alert needing review (the group keeps its other, not closed, listings)."""
-    _check_page(kind, limit, offset)
     alerts = _selected(
         store,
         open_only=open_only,
@@ -163,6 +159,8 @@ def list_alert_groups(
         party_id=party_id,
         list_source=list_source,
         run_id=run_id,
+        limit=limit,
+        offset=offset,
     )
     groups = group_alerts(alerts)
     if open_only:
@@ -180,10 +178,7 @@ def alert_counts(store: Store) -> dict[str, int]:
     """Designations with an alert needing review, per kind, and ``total``: what the alerts page lists
     (an OFAC entry and its CSL copy count once)."""
     counts = dict.fromkeys(ALERT_KINDS, 0)
-    selected = _selected(
-        store, open_only=True, kind=None, party_id=None, list_source=None, run_id=None
-    )
-    for group in group_alerts(selected):
+    for group in group_alerts(_selected(store, open_only=True)):
         if group.open:
             counts[group.lead.kind] += 1
     counts["total"] = sum(counts.values())

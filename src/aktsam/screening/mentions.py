@@ -35,7 +35,7 @@ from aktsam.lists.model import ListedEntity, Schema
 from aktsam.screening.names import name_forms, text_tokens
 from aktsam.screening.vocabulary import load_generic_tokens
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 _MAGIC = "aktsam-mentions"
 
 #: a one-word query is searched only when the word has at least this many letters and is not generic
@@ -123,7 +123,6 @@ class MentionIndex:
 
     def __init__(self, state: dict[str, Any]) -> None:
         self._state = state
-        self.entity_ids: list[str] = state["entity_ids"]
         self.sources: list[str] = state["sources"]
         self.source_ids: list[str] = state["source_ids"]
         self.schemas: list[str] = state["schemas"]
@@ -137,7 +136,7 @@ class MentionIndex:
     def build(cls, entities: Iterable[ListedEntity]) -> MentionIndex:
         started = time.perf_counter()
         columns: dict[str, list[str]] = {
-            k: [] for k in ("entity_ids", "sources", "source_ids", "schemas", "captions")
+            k: [] for k in ("sources", "source_ids", "schemas", "captions")
         }
         remarks: list[str] = []
         words: list[str] = []
@@ -149,7 +148,6 @@ class MentionIndex:
             if not tokens:
                 continue
             number = len(remarks)
-            columns["entity_ids"].append(entity.id)
             columns["sources"].append(entity.source)
             columns["source_ids"].append(entity.source_id)
             columns["schemas"].append(entity.schema.value)
@@ -170,7 +168,10 @@ class MentionIndex:
         return cls(state)
 
     def __len__(self) -> int:
-        return len(self.entity_ids)
+        return len(self.sources)
+
+    def entity_id(self, number: int) -> str:
+        return f"{self.sources[number]}:{self.source_ids[number]}"
 
     def save(self, path: Path) -> None:
         temporary = path.with_name(path.name + ".tmp")
@@ -217,10 +218,10 @@ class MentionIndex:
                 note="the name's words are too few or too generic to search remarks for",
             )
         for tokens in forms:
-            lists = [self.postings.get(t) for t in set(tokens)]
-            if any(p is None for p in lists):
+            try:
+                ordered = sorted((self.postings[t] for t in set(tokens)), key=len)
+            except KeyError:  # a word no remark has
                 continue
-            ordered = sorted((p for p in lists if p is not None), key=len)
             candidates = set(ordered[0])
             for more in ordered[1:]:
                 candidates.intersection_update(more)
@@ -228,17 +229,17 @@ class MentionIndex:
                     break
             phrase = " " + " ".join(tokens) + " "
             for number in candidates:
-                if number in found or self.entity_ids[number] in exclude:
+                if number in found or self.entity_id(number) in exclude:
                     continue
                 if sources is not None and self.sources[number] not in sources:
                     continue
                 if phrase in self.words[number]:
                     found[number] = phrase.strip()
-        ordered_found = sorted(found, key=lambda n: (self.sources[n], self.entity_ids[n]))
+        ordered_found = sorted(found, key=lambda n: (self.sources[n], self.entity_id(n)))
         return Mentions(
             items=tuple(
                 Mention(
-                    entity_id=self.entity_ids[n],
+                    entity_id=self.entity_id(n),
                     source=self.sources[n],
                     source_id=self.source_ids[n],
                     schema=self.schemas[n],

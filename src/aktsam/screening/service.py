@@ -29,15 +29,16 @@ import logging
 import pickle
 import tempfile
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from functools import cache
 from itertools import islice
+from operator import attrgetter
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, Protocol, TypeVar
 
 from aktsam.errors import InputError
 from aktsam.lists.bundled import ensure_bundled
-from aktsam.lists.model import Schema
+from aktsam.lists.model import ListedEntity, Schema
 from aktsam.lists.snapshots import Snapshot, current_snapshots, entity_hashes, load_entities
 from aktsam.lists.staleness import StaleList, staleness_warnings
 from aktsam.screening.decisions import (
@@ -274,52 +275,33 @@ class Screener:
 
     def index(self, progress: Callable[[str], None] | None = None) -> MatchIndex:
         """The matching index of the current snapshots: from the cache, else built once and cached."""
-        if self._index is not None:
-            return self._index
-        path = self.index_path()
-        if path.exists():
-            try:
-                self._index = _settled(MatchIndex.load(path))
-                return self._index
-            except Exception as exc:  # a damaged or outdated cache is rebuilt, never trusted
-                log.warning("rebuilding index: cached %s unusable (%s)", path, exc)
-        if progress:
-            progress("building the matching index (once per list update)")
-        entities = load_entities(self.store, [s.id for s in self.snapshots])
-        index = MatchIndex.build(entities)
-        del entities
-        path.parent.mkdir(parents=True, exist_ok=True)
-        index.save(path)
-        for stale in path.parent.glob("index-*.bin"):
-            if stale != path:
-                stale.unlink(missing_ok=True)
-        self._index = _settled(index)
+        if self._index is None:
+
+            def build() -> MatchIndex:
+                if progress:
+                    progress("building the matching index (once per list update)")
+                return MatchIndex.build(self._entities())
+
+            self._index = _settled(_load_or_build(self.index_path(), MatchIndex.load, build))
         return self._index
 
     def mention_index(self) -> MentionIndex:
         """The remarks index of the current snapshots (:mod:`aktsam.screening.mentions`): from the
         cache beside the matching index, else built once and cached."""
-        if self._mentions_index is not None:
-            return self._mentions_index
-        path = self.index_path().with_name(self.index_path().name.replace("index-", "mentions-", 1))
-        if path.exists():
-            try:
-                self._mentions_index = MentionIndex.load(path)
-                return self._mentions_index
-            except Exception as exc:  # a damaged or outdated cache is rebuilt, never trusted
-                log.warning("rebuilding mentions: cached %s unusable (%s)", path, exc)
-        built = MentionIndex.build(load_entities(self.store, [s.id for s in self.snapshots]))
-        path.parent.mkdir(parents=True, exist_ok=True)
-        built.save(path)
-        for stale in path.parent.glob("mentions-*.bin"):
-            if stale != path:
-                stale.unlink(missing_ok=True)
-        self._mentions_index = built
-        return built
+        if self._mentions_index is None:
+            index = self.index_path()
+            path = index.with_name("mentions-" + index.name.removeprefix("index-"))
+            self._mentions_index = _load_or_build(
+                path, MentionIndex.load, lambda: MentionIndex.build(self._entities())
+            )
+        return self._mentions_index
+
+    def _entities(self) -> list[ListedEntity]:
+        return load_entities(self.store, [s.id for s in self.snapshots])
 
     def _mentions(self, result: PartyResult, sources: Collection[str]) -> Mentions:
+        # every listing of the designations hit (the hits' own entries among them)
         hit = {x.entity_id for d in result.designations for x in d.listings}
-        hit.update(h.entity_id for h in result.hits)
         query = result.query
         return self.mention_index().find(query.name, query.schema, exclude=hit, sources=sources)
 
@@ -688,6 +670,32 @@ class Screener:
         return (entity_id, snap.id, content) if content else None
 
 
+class _Cached(Protocol):
+    def save(self, path: Path) -> None: ...
+
+
+C = TypeVar("C", bound=_Cached)
+
+
+def _load_or_build(path: Path, load: Callable[[Path], C], build: Callable[[], C]) -> C:
+    """What the cache file ``path`` holds, else ``build()``, saved there, and the stale caches of its
+    kind (same name prefix: ``index-``, ``mentions-``) removed. A damaged or outdated cache is
+    rebuilt, never trusted."""
+    if path.exists():
+        try:
+            return load(path)
+        except Exception as exc:
+            log.warning("rebuilding: cached %s unusable (%s)", path, exc)
+    built = build()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    built.save(path)
+    prefix = path.name.split("-", 1)[0]
+    for stale in path.parent.glob(f"{prefix}-*.bin"):
+        if stale != path:
+            stale.unlink(missing_ok=True)
+    return built
+
+
 #: whether this process has frozen its live objects once (:func:`_settled`)
 _frozen = False
 
@@ -731,17 +739,8 @@ def _record(result: PartyResult, hit: ScreenedHit, many: bool) -> HitRecord:
     )
 
 
-def _fields(record: HitRecord) -> tuple[Any, ...]:
-    return (
-        record.query_id,
-        record.query_name,
-        record.entity_id,
-        record.snapshot_id,
-        record.score,
-        record.matched_name,
-        record.explanation,
-        record.status,
-    )
+#: a hit record's fields as a plain tuple, in the order ``HitRecord(*fields)`` takes them back
+_fields: Callable[[HitRecord], tuple[Any, ...]] = attrgetter(*(f.name for f in fields(HitRecord)))
 
 
 def _unspool(spool: IO[bytes]) -> Iterator[HitRecord]:
@@ -750,8 +749,8 @@ def _unspool(spool: IO[bytes]) -> Iterator[HitRecord]:
             batch: list[tuple[Any, ...]] = pickle.load(spool)
         except EOFError:
             return
-        for fields in batch:
-            yield HitRecord(*fields)
+        for values in batch:
+            yield HitRecord(*values)
 
 
 def best_per_entity(groups: Sequence[Sequence[Hit]]) -> list[Hit]:

@@ -414,12 +414,9 @@ class Vocabulary:
         held = self._romanised.get(key) if key is not None else None
         if held is not None:
             similarity = W.ROMANISATION_SIMILARITY
-            longer = W.ROMANISATION_LONGER_MIN_LENGTH
             for candidate in (held,) if isinstance(held, int) else held:
-                if (
-                    candidate != token_id
-                    and similarity > out.get(candidate, 0.0)
-                    and max(len(token), len(tokens[candidate])) >= longer
+                if similarity > out.get(candidate, 0.0) and same_romanisation(
+                    token, tokens[candidate]
                 ):
                     out[candidate] = similarity
         return out

@@ -15,7 +15,6 @@ this page. The page also lists the recent monitoring runs, failed ones included.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
@@ -74,7 +73,7 @@ def routers() -> list[APIRouter]:
             "alerts.html.j2",
             {
                 **notice(request),
-                "alerts": [row(g.lead, g.also) for g in found.items],
+                "alerts": [row(g.lead, g) for g in found.items],
                 "total": found.total,
                 "entries": found.alerts,
                 "first": found.offset + 1,
@@ -135,15 +134,16 @@ def filter_query(filters: dict[str, Any]) -> str:
     return urlencode({k: v for k, v in filters.items() if v not in (None, "")})
 
 
-def row(alert: Alert, also: Sequence[Alert] = ()) -> dict[str, Any]:
-    """What the template shows of one alert and, under "also on", the other listings of its
-    designation (:class:`~aktsam.monitoring.model.AlertGroup`). A decision taken on the row covers
-    them all (the screening decision is recorded on every entry of the designation)."""
-    status = AlertGroup(None, (alert, *also)).status
-    decisions = {a.decision for a in (alert, *also)}
+def row(alert: Alert, group: AlertGroup | None = None) -> dict[str, Any]:
+    """What the template shows of one alert and, when it leads ``group``, under "also on", the other
+    listings of its designation. A decision taken on the row covers them all (the screening decision
+    is recorded on every entry of the designation)."""
+    members = group.alerts if group is not None else (alert,)
+    status = group.status if group is not None else alert.status
+    decisions = {a.decision for a in members}
     return {
         "alert": alert,
-        "also": [row(a) for a in also],
+        "also": [row(a) for a in group.also] if group is not None else [],
         "decidable": alert.kind in DECIDABLE
         and status != "closed"
         and alert.party_id is not None
